@@ -1,0 +1,182 @@
+import { frozenTrialToJSON, pyFloat, pyParams, type FrozenTrial } from "@shoal/core";
+import { readClusterStatus, type ClusterStatus } from "@shoal/coordinator";
+import { createRedisConnection, listStudyNames, readStudyHash, readTrials, resolveRedisUrl, ShoalKeys } from "@shoal/redis";
+import { z } from "zod";
+import { UsageError } from "../errors.js";
+import { choiceFlag, parseFlags, parseRedisFlag } from "../flags.js";
+import { trialsToCsv } from "../output/trials-csv.js";
+
+export const STATUS_USAGE = `Usage: shoal status --redis URL --study NAME [--prefix P] [--queue NAME] [--format text|json]
+
+The study's trials by state, its queue's depth, its running trials and their workers, the live
+workers, the coordinator's lease and the best trial, read from Redis.`;
+
+export const TRIALS_USAGE = `Usage: shoal trials --redis URL --study NAME [--prefix P] [--format table|json|csv]
+
+Lists the study's trials.`;
+
+export const STUDIES_USAGE = `Usage: shoal studies --redis URL [--prefix P] [--format table|json]
+
+Lists the studies under the prefix.`;
+
+const common = {
+  redis: { type: "string" },
+  study: { type: "string" },
+  prefix: { type: "string" },
+  queue: { type: "string" },
+  format: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+function schema<F extends readonly [string, ...string[]]>(formats: F) {
+  return z.object({
+    redis: z.string().optional(),
+    study: z.string().min(1).optional(),
+    prefix: z.string().min(1).optional(),
+    queue: z.string().min(1).optional(),
+    format: choiceFlag("format", formats).default(formats[0]),
+    help: z.boolean().default(false),
+  });
+}
+
+/** A read-only query's validated flags. */
+export interface QueryCommand<F extends string> {
+  redisUrl: string;
+  studyName: string;
+  prefix: string | undefined;
+  queue: string | undefined;
+  format: F;
+}
+
+function parseQuery<const F extends readonly [string, ...string[]]>(
+  command: string,
+  argv: readonly string[],
+  formats: F,
+  needsStudy: boolean,
+  env: NodeJS.ProcessEnv,
+): QueryCommand<F[number]> | null {
+  const { values, positionals } = parseFlags(command, argv, common, schema(formats));
+  if (values.help) return null;
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}.`, command);
+  if (needsStudy && values.study === undefined) throw new UsageError("--study NAME is needed.", command);
+  let url: string;
+  try {
+    url = resolveRedisUrl(values.redis, env);
+  } catch (error) {
+    throw new UsageError((error as Error).message, command);
+  }
+  return { redisUrl: parseRedisFlag(url, command), studyName: values.study ?? "", prefix: values.prefix, queue: values.queue, format: values.format as F[number] };
+}
+
+export const parseStatusArgs = (argv: readonly string[], env = process.env) => parseQuery("status", argv, ["text", "json"] as const, true, env);
+export const parseTrialsArgs = (argv: readonly string[], env = process.env) => parseQuery("trials", argv, ["table", "json", "csv"] as const, true, env);
+export const parseStudiesArgs = (argv: readonly string[], env = process.env) => parseQuery("studies", argv, ["table", "json"] as const, false, env);
+
+async function withRedis<T>(url: string, use: (redis: ReturnType<typeof createRedisConnection>) => Promise<T>): Promise<T> {
+  // A query should fail fast when Redis is down, not wait for it like a worker does.
+  const redis = createRedisConnection(url, { maxRetriesPerRequest: 1, retryStrategy: (n) => (n > 3 ? null : 200), connectionName: "shoal-cli" });
+  try {
+    return await use(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function ago(date: Date | null): string {
+  return date ? `${((Date.now() - date.getTime()) / 1000).toFixed(1)} s` : "queued";
+}
+
+/** The human form of `shoal status`. */
+export function formatStatus(s: ClusterStatus): string {
+  const lines = [
+    `Study ${s.studyName} (${s.direction})${s.objective ? `, objective ${s.objective}` : ""}`,
+    `Coordinator: ${s.coordinator ? `${s.coordinator.holder} (lease ${(s.coordinator.ttlMs / 1000).toFixed(1)} s)` : "none"}`,
+    `Trials: ${s.trials.length} (${s.counts.COMPLETE} complete, ${s.counts.PRUNED} pruned, ${s.counts.FAIL} failed, ${s.counts.RUNNING} running, ${s.counts.WAITING} waiting)`,
+    `Queue "${s.queue.name}": ${s.queue.waiting} waiting, ${s.queue.active} active, ${s.queue.delayed} delayed, ${s.queue.failed} failed, ${s.queue.completed} completed`,
+    s.best
+      ? `Best: trial ${s.best.number} with value ${pyFloat(s.best.value as number)} and parameters ${pyParams(s.best.params, s.best.distributions)}`
+      : "Best: none yet (no completed trial)",
+    `Running trials (${s.running.length}):`,
+    ...s.running.map((r) => `  #${r.number}  ${r.worker ?? "(not started)"}  ${ago(r.since)}`),
+    `Workers (${s.workers.length}):`,
+    ...s.workers.map((w) => `  ${w.id}  ${w.state}  ${w.slots - w.free}/${w.slots} busy  pid ${w.pid}  ${w.objective}`),
+  ];
+  return lines.join("\n") + "\n";
+}
+
+function statusJson(s: ClusterStatus): string {
+  const { trials: _omit, best, ...rest } = s;
+  return JSON.stringify({ ...rest, best: best ? frozenTrialToJSON(best) : null }, null, 2) + "\n";
+}
+
+/** `shoal status`. */
+export async function runStatus(c: QueryCommand<"text" | "json">): Promise<number> {
+  const status = await withRedis(c.redisUrl, (redis) =>
+    readClusterStatus(redis, { studyName: c.studyName, ...(c.prefix ? { prefix: c.prefix } : {}), ...(c.queue ? { queue: c.queue } : {}) }),
+  );
+  process.stdout.write(c.format === "json" ? statusJson(status) : formatStatus(status));
+  return 0;
+}
+
+/** A fixed-width table of trials. */
+export function formatTrialsTable(trials: readonly FrozenTrial[]): string {
+  const rows = trials.map((t) => [
+    String(t.number),
+    t.state,
+    t.value === null ? "" : pyFloat(t.value),
+    t.duration === null ? "" : `${(t.duration / 1000).toFixed(2)}s`,
+    typeof t.systemAttrs.worker === "string" ? t.systemAttrs.worker : "",
+    pyParams(t.params, t.distributions),
+  ]);
+  const header = ["number", "state", "value", "duration", "worker", "params"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] as number))).join("  ");
+  return [fmt(header), ...rows.map(fmt)].join("\n") + "\n";
+}
+
+/** `shoal trials`. */
+export async function runTrials(c: QueryCommand<"table" | "json" | "csv">): Promise<number> {
+  const trials = await withRedis(c.redisUrl, async (redis) => {
+    const keys = new ShoalKeys(c.prefix);
+    const hash = await readStudyHash(redis, keys, c.studyName);
+    if (!hash) throw new UsageError(`no study named "${c.studyName}" under the prefix "${keys.prefix}".`, "trials");
+    return readTrials(redis, keys, c.studyName, hash.nextNumber);
+  });
+  const out =
+    c.format === "json" ? JSON.stringify(trials.map(frozenTrialToJSON), null, 1) + "\n" : c.format === "csv" ? trialsToCsv(trials) : formatTrialsTable(trials);
+  process.stdout.write(out);
+  return 0;
+}
+
+/** `shoal studies`. */
+export async function runStudies(c: QueryCommand<"table" | "json">): Promise<number> {
+  const studies = await withRedis(c.redisUrl, async (redis) => {
+    const keys = new ShoalKeys(c.prefix);
+    const names = await listStudyNames(redis, keys);
+    return Promise.all(
+      names.map(async (name) => {
+        const h = await readStudyHash(redis, keys, name);
+        const running = await redis.scard(keys.running(name));
+        return {
+          name,
+          direction: h?.direction ?? "?",
+          trials: h?.nextNumber ?? 0,
+          running,
+          bestTrial: h?.raw.bestTrial === undefined ? null : Number(h.raw.bestTrial),
+          bestValue: h?.raw.bestValue === undefined ? null : Number(h.raw.bestValue),
+          createdAt: h?.createdAt ?? null,
+        };
+      }),
+    );
+  });
+  if (c.format === "json") {
+    process.stdout.write(JSON.stringify(studies, null, 2) + "\n");
+    return 0;
+  }
+  const header = ["study", "direction", "trials", "running", "best value", "best trial", "created"];
+  const rows = studies.map((s) => [s.name, s.direction, String(s.trials), String(s.running), s.bestValue === null ? "" : pyFloat(s.bestValue), s.bestTrial === null ? "" : String(s.bestTrial), s.createdAt ?? ""]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] as number)).join("  ").trimEnd();
+  process.stdout.write([fmt(header), ...rows.map(fmt)].join("\n") + "\n");
+  return 0;
+}

@@ -1,0 +1,60 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { UsageError } from "../errors.js";
+import { parseOptimizeArgs } from "./optimize.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const objective = path.relative(process.cwd(), fileURLToPath(import.meta.url));
+
+describe("shoal optimize flags", () => {
+  it("parses every flag into a typed command", () => {
+    const cmd = parseOptimizeArgs([
+      objective, "--trials", "20", "--timeout", "1.5", "--direction", "maximize", "--sampler", "random",
+      "--seed", "7", "--jobs", "3", "--trial-timeout", "2", "--study", "s", "--log-format", "json", "--out", "o", "--no-progress",
+    ]);
+    expect(cmd).toEqual({
+      objectiveModule: path.resolve(objective),
+      nTrials: 20,
+      timeoutSeconds: 1.5,
+      direction: "maximize",
+      sampler: "random",
+      seed: 7,
+      jobs: 3,
+      trialTimeoutSeconds: 2,
+      studyName: "s",
+      logFormat: "json",
+      outDir: path.resolve("o"),
+      showProgressBar: false,
+    });
+  });
+
+  it("defaults to a minimizing TPE study with one job", () => {
+    const cmd = parseOptimizeArgs([objective, "--trials", "5"]);
+    expect(cmd).toMatchObject({ direction: "minimize", sampler: "tpe", jobs: 1, logFormat: "pretty", showProgressBar: true });
+  });
+
+  it.each([
+    [["--trials", "5"], /missing the objective module/],
+    [[objective], /give --trials N or --timeout S/],
+    [[objective, "--trials", "-1"], /--trials must be a whole number >= 0, got "-1"/],
+    [[objective, "--trials", "ten"], /--trials must be a whole number >= 0, got "ten"/],
+    [[objective, "--trials", "5", "--jobs", "0"], /--jobs must be a whole number from 1 to 1024, got "0"/],
+    [[objective, "--trials", "5", "--direction", "up"], /--direction must be one of minimize, maximize, got "up"/],
+    [[objective, "--trials", "5", "--sampler", "cmaes"], /--sampler must be one of tpe, random, got "cmaes"/],
+    [[objective, "--trials", "5", "--timeout", "0"], /--timeout must be a number of seconds > 0, got "0"/],
+    [[objective, "--trials", "5", "--trial-timeout", "x"], /--trial-timeout must be a number of seconds > 0/],
+    [[objective, "--trials", "5", "--log-format", "xml"], /--log-format must be one of pretty, json/],
+    [[objective, "--trials", "5", "--bogus"], /Unknown option '--bogus'/],
+    [[objective, "--trials"], /Option '--trials <value>' argument missing/],
+    [["./nope.ts", "--trials", "5"], /the objective module .*nope\.ts does not exist/],
+    [[path.join(here, "..", "..", "package.json"), "--trials", "5"], /must be a \.js, \.mjs or \.ts file/],
+  ])("rejects %j with a usage error saying what is wrong", (argv, message) => {
+    expect(() => parseOptimizeArgs(argv as string[])).toThrow(UsageError);
+    expect(() => parseOptimizeArgs(argv as string[])).toThrow(message);
+  });
+
+  it("returns null for --help", () => {
+    expect(parseOptimizeArgs(["--help"])).toBeNull();
+  });
+});

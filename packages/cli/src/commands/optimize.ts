@@ -1,0 +1,237 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { createLogger, createStudy, RandomSampler, TPESampler, type Logger, type Sampler, type Study } from "@shoal/core";
+import { runCoordinator } from "@shoal/coordinator";
+import { objectiveIdOf } from "@shoal/redis";
+import { optimizeLocally } from "@shoal/worker";
+import { z } from "zod";
+import { UsageError } from "../errors.js";
+import { checkObjectiveModule, choiceFlag, intFlag, parseFlags, parseRedisFlag, positiveNumberFlag } from "../flags.js";
+import { studyToJson } from "../output/study-json.js";
+import { formatSummary } from "../output/summary.js";
+import { trialsToCsv } from "../output/trials-csv.js";
+
+export const OPTIMIZE_USAGE = `Usage: shoal optimize <objective-module> [options]
+       shoal optimize [objective-module] --redis URL --study NAME [options]
+
+Runs a study of the objective module's exported \`objective(trial)\` in this process, each trial in
+a worker thread. No Redis needed.
+
+With --redis, this process is the study's coordinator: it samples trials and enqueues them for
+\`shoal worker\` processes on any machine, records their results in Redis, and ends when the study
+has its --trials (a global budget: trials already in the study count) and none is running. A
+restarted coordinator resumes the study. The objective module is optional then; given, its workers
+must run the same file.
+
+Options:
+  --trials N              number of trials to run (N >= 0)
+  --timeout S             start no new trial after S seconds
+  --direction DIR         minimize (default) or maximize
+  --sampler NAME          tpe (default) or random
+  --seed N                seed for the sampler: the same seed gives the same study
+  --jobs N                trials run in parallel threads (default 1)
+  --trial-timeout S       fail a trial that runs longer than S seconds
+  --study NAME            the study's name (default no-name-<uuid>)
+  --log-format FORMAT     pretty (default, Optuna's lines) or json
+  --out DIR               write trials.json and trials.csv to DIR
+  --no-progress           no progress bar (it shows only on a terminal anyway)
+  --redis URL             coordinate the study on the cluster (default $SHOAL_REDIS_URL or $REDIS_URL
+                          when --study is given with no objective module)
+  --prefix P              Redis key prefix (default shoal)
+  --queue NAME            BullMQ queue of the trial jobs (default trials)
+  -h, --help              this help
+
+At least one of --trials and --timeout is needed.`;
+
+const optimizeFlags = z.object({
+  trials: intFlag("trials", 0).optional(),
+  timeout: positiveNumberFlag("timeout", "seconds").optional(),
+  direction: choiceFlag("direction", ["minimize", "maximize"]).default("minimize"),
+  sampler: choiceFlag("sampler", ["tpe", "random"]).default("tpe"),
+  seed: intFlag("seed", 0, 2 ** 32 - 1).optional(),
+  jobs: intFlag("jobs", 1, 1024).default(1),
+  "trial-timeout": positiveNumberFlag("trial-timeout", "seconds").optional(),
+  study: z.string().min(1, { message: "--study must not be empty" }).optional(),
+  "log-format": choiceFlag("log-format", ["pretty", "json"]).default("pretty"),
+  out: z.string().min(1, { message: "--out must name a directory" }).optional(),
+  "no-progress": z.boolean().default(false),
+  redis: z.string().min(1).optional(),
+  prefix: z.string().min(1).optional(),
+  queue: z.string().min(1).optional(),
+  help: z.boolean().default(false),
+});
+
+/** `shoal optimize`'s flags after validation: plain, typed, defaulted. */
+export interface OptimizeCommand {
+  /** Undefined only in cluster mode, where the workers hold the objective. */
+  objectiveModule: string | undefined;
+  /** Set in cluster mode. */
+  redis: { url: string; prefix: string | undefined; queue: string | undefined } | undefined;
+  nTrials: number | undefined;
+  timeoutSeconds: number | undefined;
+  direction: "minimize" | "maximize";
+  sampler: "tpe" | "random";
+  seed: number | undefined;
+  jobs: number;
+  trialTimeoutSeconds: number | undefined;
+  studyName: string | undefined;
+  logFormat: "pretty" | "json";
+  outDir: string | undefined;
+  showProgressBar: boolean;
+}
+
+/** Validates `shoal optimize` arguments; returns null when help was asked for. */
+export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): OptimizeCommand | null {
+  const { values, positionals } = parseFlags(
+    "optimize",
+    argv,
+    {
+      trials: { type: "string" },
+      timeout: { type: "string" },
+      direction: { type: "string" },
+      sampler: { type: "string" },
+      seed: { type: "string" },
+      jobs: { type: "string" },
+      "trial-timeout": { type: "string" },
+      study: { type: "string" },
+      "log-format": { type: "string" },
+      out: { type: "string" },
+      "no-progress": { type: "boolean" },
+      redis: { type: "string" },
+      prefix: { type: "string" },
+      queue: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    optimizeFlags,
+  );
+  if (values.help) return null;
+  if (positionals.length > 1) throw new UsageError(`expected one objective module, got ${positionals.length}: ${positionals.join(" ")}.`, "optimize");
+  const redisUrl = values.redis ?? (positionals.length === 0 && values.study ? (env.SHOAL_REDIS_URL ?? env.REDIS_URL) : undefined);
+  if (positionals.length === 0 && redisUrl === undefined) {
+    throw new UsageError("missing the objective module, e.g. shoal optimize ./objective.ts --trials 100.", "optimize");
+  }
+  if (redisUrl !== undefined) {
+    if (values.study === undefined) {
+      throw new UsageError("--study NAME is needed with --redis, so that a restarted coordinator can resume the study.", "optimize");
+    }
+    if (values.trials === undefined) throw new UsageError("--trials N is needed with --redis: it is the study's global budget.", "optimize");
+    if (values.jobs !== 1) throw new UsageError("--jobs is for the embedded mode; with --redis, start workers with shoal worker --concurrency N.", "optimize");
+    if (values["trial-timeout"] !== undefined) throw new UsageError("--trial-timeout belongs to the workers with --redis: shoal worker --trial-timeout S.", "optimize");
+  } else {
+    for (const flag of ["prefix", "queue"] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --redis.`, "optimize");
+    }
+  }
+  if (values.trials === undefined && values.timeout === undefined) {
+    throw new UsageError("give --trials N or --timeout S (or both) so the study knows when to end.", "optimize");
+  }
+  const objectiveModule = positionals[0] === undefined ? undefined : checkObjectiveModule(path.resolve(cwd, positionals[0]), "optimize");
+  return {
+    objectiveModule,
+    redis: redisUrl === undefined ? undefined : { url: parseRedisFlag(redisUrl, "optimize"), prefix: values.prefix, queue: values.queue },
+    nTrials: values.trials,
+    timeoutSeconds: values.timeout,
+    direction: values.direction,
+    sampler: values.sampler,
+    seed: values.seed,
+    jobs: values.jobs,
+    trialTimeoutSeconds: values["trial-timeout"],
+    studyName: values.study,
+    logFormat: values["log-format"],
+    outDir: values.out === undefined ? undefined : path.resolve(cwd, values.out),
+    showProgressBar: !values["no-progress"],
+  };
+}
+
+function makeSampler(command: OptimizeCommand): Sampler {
+  const seed = command.seed === undefined ? {} : { seed: command.seed };
+  return command.sampler === "random" ? new RandomSampler(seed) : new TPESampler(seed);
+}
+
+/** Runs `shoal optimize`: the whole study in this process, then the summary and the files. */
+export async function runOptimize(command: OptimizeCommand, logger: Logger = createLogger({ format: command.logFormat })): Promise<number> {
+  if (command.redis) return runCoordinatorCommand(command, command.redis, logger);
+  const objectiveModule = command.objectiveModule as string;
+  const study = createStudy({
+    direction: command.direction,
+    sampler: makeSampler(command),
+    logger,
+    ...(command.studyName === undefined ? {} : { studyName: command.studyName }),
+  });
+
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      logger.warn("Interrupted: no new trials start; waiting for the running ones (Ctrl-C again to quit now).");
+      study.stop();
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    await optimizeLocally(study, {
+      objectiveModule,
+      jobs: command.jobs,
+      nTrials: command.nTrials,
+      timeout: command.timeoutSeconds,
+      trialTimeoutSeconds: command.trialTimeoutSeconds,
+      showProgressBar: command.showProgressBar,
+    });
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+
+  await finish(study, command.outDir);
+  return 0;
+}
+
+/** Prints the summary and writes --out's files. */
+async function finish(study: Study, outDir: string | undefined): Promise<void> {
+  process.stdout.write(formatSummary(study));
+  if (outDir) {
+    await mkdir(outDir, { recursive: true });
+    await writeFile(path.join(outDir, "trials.json"), studyToJson(study));
+    await writeFile(path.join(outDir, "trials.csv"), trialsToCsv(study.trials));
+    process.stdout.write(`Wrote ${path.join(outDir, "trials.json")} and trials.csv\n`);
+  }
+}
+
+/** `shoal optimize --redis`: this process coordinates the study; workers run the trials. */
+async function runCoordinatorCommand(
+  command: OptimizeCommand,
+  redis: NonNullable<OptimizeCommand["redis"]>,
+  logger: Logger,
+): Promise<number> {
+  const abort = new AbortController();
+  const onSignal = (): void => {
+    logger.warn("Interrupted: no new trials are enqueued; waiting for the running ones (Ctrl-C again to quit now).");
+    abort.abort();
+    process.once("SIGINT", () => process.exit(130));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    const study = await runCoordinator({
+      redisUrl: redis.url,
+      prefix: redis.prefix,
+      queue: redis.queue,
+      studyName: command.studyName as string,
+      nTrials: command.nTrials as number,
+      timeoutSeconds: command.timeoutSeconds,
+      direction: command.direction,
+      sampler: makeSampler(command),
+      seed: command.seed ?? 0,
+      objectiveId: command.objectiveModule ? await objectiveIdOf(command.objectiveModule) : null,
+      logger,
+      showProgressBar: command.showProgressBar,
+      signal: abort.signal,
+    });
+    await finish(study, command.outDir);
+    return 0;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}

@@ -1,0 +1,40 @@
+import type { FrozenTrial } from "@shoal/core";
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  const s = typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : JSON.stringify(value);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * The trials as CSV with the columns of Optuna's `trials_dataframe()`: number, value, times,
+ * duration (seconds), one `params_<name>` column per parameter, `user_attrs_<key>`, state, and
+ * the failure reason.
+ */
+export function trialsToCsv(trials: readonly FrozenTrial[]): string {
+  const paramNames = [...new Set(trials.flatMap((t) => Object.keys(t.params)))];
+  const attrNames = [...new Set(trials.flatMap((t) => Object.keys(t.userAttrs)))];
+  const header = [
+    "number",
+    "value",
+    "datetime_start",
+    "datetime_complete",
+    "duration",
+    ...paramNames.map((p) => `params_${p}`),
+    ...attrNames.map((a) => `user_attrs_${a}`),
+    "state",
+    "fail_reason",
+  ];
+  const rows = trials.map((t) => [
+    t.number,
+    t.value,
+    t.datetimeStart?.toISOString(),
+    t.datetimeComplete?.toISOString(),
+    t.duration === null ? null : t.duration / 1000,
+    ...paramNames.map((p) => t.params[p]),
+    ...attrNames.map((a) => t.userAttrs[a]),
+    t.state,
+    t.systemAttrs.failReason,
+  ]);
+  return [header, ...rows].map((row) => row.map(cell).join(",")).join("\n") + "\n";
+}

@@ -1,0 +1,71 @@
+import { TrialState, type FrozenTrial, type StudyDirection } from "@shoal/core";
+import { listWorkers, readStudyHash, readTrials, ShoalKeys, type WorkerAnnouncement } from "@shoal/redis";
+import { StudyNameError } from "@shoal/core";
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+
+/** What `shoal status` shows: the study, its queue, its running trials and the workers. */
+export interface ClusterStatus {
+  studyName: string;
+  direction: StudyDirection;
+  objective: string | null;
+  counts: Record<TrialState, number>;
+  queue: { name: string; waiting: number; active: number; delayed: number; failed: number; completed: number };
+  running: Array<{ number: number; worker: string | null; since: Date | null; params: FrozenTrial["params"] }>;
+  best: FrozenTrial | null;
+  coordinator: { holder: string; ttlMs: number } | null;
+  workers: WorkerAnnouncement[];
+  trials: FrozenTrial[];
+}
+
+/** Reads a study's status straight from Redis (no lease needed: it only reads). */
+export async function readClusterStatus(
+  redis: Redis,
+  options: { studyName: string; prefix?: string; queue?: string },
+): Promise<ClusterStatus> {
+  const keys = new ShoalKeys(options.prefix);
+  const queueName = options.queue ?? "trials";
+  const hash = await readStudyHash(redis, keys, options.studyName);
+  if (!hash) throw new StudyNameError(`No study named "${options.studyName}" under the prefix "${keys.prefix}".`);
+  const trials = await readTrials(redis, keys, options.studyName, hash.nextNumber);
+  const counts = { RUNNING: 0, COMPLETE: 0, PRUNED: 0, FAIL: 0, WAITING: 0 } as Record<TrialState, number>;
+  for (const t of trials) counts[t.state] += 1;
+  const runningNumbers = new Set((await redis.smembers(keys.running(options.studyName))).map(Number));
+  const running = trials
+    .filter((t) => t.state === TrialState.RUNNING || runningNumbers.has(t.number))
+    .map((t) => ({
+      number: t.number,
+      worker: typeof t.systemAttrs.worker === "string" ? t.systemAttrs.worker : null,
+      since: t.systemAttrs.worker ? t.datetimeStart : null,
+      params: t.params,
+    }));
+  let best: FrozenTrial | null = null;
+  for (const t of trials) {
+    if (t.state !== TrialState.COMPLETE || t.value === null) continue;
+    if (!best || (hash.direction === "minimize" ? t.value < (best.value as number) : t.value > (best.value as number))) best = t;
+  }
+  const queue = new Queue(queueName, { connection: redis, prefix: keys.prefix });
+  const jobCounts = await queue.getJobCounts("waiting", "active", "delayed", "failed", "completed", "prioritized");
+  await queue.close();
+  const holder = await redis.get(keys.lease(options.studyName));
+  const ttlMs = holder ? await redis.pttl(keys.lease(options.studyName)) : 0;
+  return {
+    studyName: options.studyName,
+    direction: hash.direction,
+    objective: hash.objective ?? null,
+    counts,
+    queue: {
+      name: queueName,
+      waiting: (jobCounts.waiting ?? 0) + (jobCounts.prioritized ?? 0),
+      active: jobCounts.active ?? 0,
+      delayed: jobCounts.delayed ?? 0,
+      failed: jobCounts.failed ?? 0,
+      completed: jobCounts.completed ?? 0,
+    },
+    running,
+    best,
+    coordinator: holder ? { holder, ttlMs } : null,
+    workers: await listWorkers(redis, keys, queueName),
+    trials,
+  };
+}

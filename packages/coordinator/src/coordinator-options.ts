@@ -1,0 +1,87 @@
+import { InvalidOptionError, type Logger, type Pruner, type Sampler, type StudyDirection } from "@shoal/core";
+import { checkKeyName, DEFAULT_PREFIX, DEFAULT_QUEUE } from "@shoal/redis";
+
+/** Options of runCoordinator. */
+export interface CoordinatorOptions {
+  /** redis:// or rediss:// URL. */
+  redisUrl: string;
+  studyName: string;
+  /** The study's whole budget: trials already in the study count toward it. */
+  nTrials: number;
+  /** Start no new trial after this many seconds. */
+  timeoutSeconds?: number | undefined;
+  /** @default "minimize" (an existing study keeps its own) */
+  direction?: StudyDirection | undefined;
+  sampler?: Sampler | undefined;
+  pruner?: Pruner | undefined;
+  /** Stamps jobs so workers holding another objective refuse them. */
+  objectiveId?: string | null | undefined;
+  /** Seeds the workers' sampling of parameters the jobs do not carry. @default 0 */
+  seed?: number | undefined;
+  /** @default "shoal" */
+  prefix?: string | undefined;
+  /** @default "trials" */
+  queue?: string | undefined;
+  /** How long the study lease lives without renewal. @default 10000 */
+  leaseTtlMs?: number | undefined;
+  /** Wait this long for a dead coordinator's lease to expire before giving up. @default 0 */
+  leaseWaitMs?: number | undefined;
+  /** How often running trials are checked against their jobs (missed events, lost jobs). @default 2000 */
+  reconcileIntervalMs?: number | undefined;
+  logger?: Logger | undefined;
+  showProgressBar?: boolean | undefined;
+  /** Aborting it stops enqueueing; the coordinator returns once running trials are recorded. */
+  signal?: AbortSignal | undefined;
+}
+
+/** CoordinatorOptions with every default applied and checked once. */
+export interface CompiledCoordinatorOptions {
+  redisUrl: string;
+  studyName: string;
+  nTrials: number;
+  timeoutMs: number | null;
+  direction: StudyDirection | undefined;
+  sampler: Sampler | undefined;
+  pruner: Pruner | undefined;
+  objectiveId: string | null;
+  seed: number;
+  prefix: string;
+  queue: string;
+  leaseTtlMs: number;
+  leaseWaitMs: number;
+  reconcileIntervalMs: number;
+  logger: Logger | undefined;
+  showProgressBar: boolean;
+  signal: AbortSignal | undefined;
+}
+
+function positiveInt(option: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min) throw new InvalidOptionError(option, `must be an integer >= ${min}, got ${value}.`);
+  return value;
+}
+
+/** Applies defaults and validates; errors name the option and the allowed range. */
+export function compileCoordinatorOptions(o: CoordinatorOptions): CompiledCoordinatorOptions {
+  if (o.timeoutSeconds !== undefined && !(o.timeoutSeconds > 0)) {
+    throw new InvalidOptionError("timeoutSeconds", `must be > 0, got ${o.timeoutSeconds}.`);
+  }
+  return {
+    redisUrl: o.redisUrl,
+    studyName: checkKeyName("studyName", o.studyName),
+    nTrials: positiveInt("nTrials", o.nTrials, 0),
+    timeoutMs: o.timeoutSeconds === undefined ? null : o.timeoutSeconds * 1000,
+    direction: o.direction,
+    sampler: o.sampler,
+    pruner: o.pruner,
+    objectiveId: o.objectiveId ?? null,
+    seed: positiveInt("seed", o.seed ?? 0, 0),
+    prefix: checkKeyName("prefix", o.prefix ?? DEFAULT_PREFIX),
+    queue: checkKeyName("queue", o.queue ?? DEFAULT_QUEUE),
+    leaseTtlMs: positiveInt("leaseTtlMs", o.leaseTtlMs ?? 10_000, 300),
+    leaseWaitMs: positiveInt("leaseWaitMs", o.leaseWaitMs ?? 0, 0),
+    reconcileIntervalMs: positiveInt("reconcileIntervalMs", o.reconcileIntervalMs ?? 2000, 50),
+    logger: o.logger,
+    showProgressBar: o.showProgressBar ?? false,
+    signal: o.signal,
+  };
+}

@@ -1,0 +1,250 @@
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import { ProgressBar, TrialState, type Study } from "@shoal/core";
+import {
+  createRedisConnection,
+  createStudy,
+  listWorkers,
+  parsePayload,
+  RedisStorage,
+  ShoalKeys,
+  StudyLease,
+  trialJobId,
+  trialResultSchema,
+  type TrialResult,
+} from "@shoal/redis";
+import { Queue, QueueEvents, type JobsOptions } from "bullmq";
+import type { Redis } from "ioredis";
+import { compileCoordinatorOptions, type CompiledCoordinatorOptions, type CoordinatorOptions } from "./coordinator-options.js";
+import { recordJobFailure, recordResult } from "./record-result.js";
+import { proposeTrial, storedProposal, trialJobData, type Proposal } from "./trial-job.js";
+
+const JOB_OPTIONS: JobsOptions = {
+  attempts: 1,
+  // Kept a day so a coordinator restarted after a result came in still finds it.
+  removeOnComplete: { age: 24 * 3600 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+type Finished = { jobId: string; result: unknown } | { jobId: string; failedReason: string };
+
+/**
+ * The coordinator's states:
+ * - `starting`: connecting, taking the study lease, loading the study, reconciling running trials.
+ * - `running`: asking the sampler and enqueueing as workers free up, recording results.
+ * - `draining`: the budget is spent (or the timeout passed): only waiting for running trials.
+ * - `stopped`: lease released, connections closed.
+ */
+export type CoordinatorState = "starting" | "running" | "draining" | "stopped";
+
+/**
+ * Runs a study on the cluster until its budget is spent and no trial is still running: the one
+ * loop `ask -> enqueue -> record`, with workers anywhere running the jobs. Resumes a study that a
+ * previous coordinator left: finished trials are kept, running ones are awaited or re-enqueued.
+ */
+export async function runCoordinator(options: CoordinatorOptions): Promise<Study> {
+  const o = compileCoordinatorOptions(options);
+  const coordinator = new Coordinator(o);
+  o.signal?.addEventListener("abort", () => coordinator.stop(), { once: true });
+  if (o.signal?.aborted) coordinator.stop();
+  try {
+    return await coordinator.run();
+  } finally {
+    await coordinator.close();
+  }
+}
+
+class Coordinator {
+  state: CoordinatorState = "starting";
+  private readonly keys: ShoalKeys;
+  private readonly redis: Redis;
+  private readonly eventsRedis: Redis;
+  private readonly storage: RedisStorage;
+  private queue: Queue | null = null;
+  private events: QueueEvents | null = null;
+  private lease: StudyLease | null = null;
+  private readonly finished: Finished[] = [];
+  private wake: (() => void) | null = null;
+  private freeSlots = 0;
+  private freeSlotsReadAt = 0;
+  private stopRequested = false;
+
+  constructor(private readonly o: CompiledCoordinatorOptions) {
+    this.keys = new ShoalKeys(o.prefix);
+    this.redis = createRedisConnection(o.redisUrl);
+    this.eventsRedis = createRedisConnection(o.redisUrl);
+    this.storage = new RedisStorage(this.redis, this.keys, o.redisUrl);
+  }
+
+  /** Asks the loop to enqueue nothing more and finish once running trials are recorded. */
+  stop(): void {
+    this.stopRequested = true;
+    this.wake?.();
+  }
+
+  async run(): Promise<Study> {
+    const o = this.o;
+    const holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.lease = await StudyLease.acquire(this.redis, this.keys, o.studyName, holder, {
+      ttlMs: o.leaseTtlMs,
+      waitMs: o.leaseWaitMs,
+      onLost: () => this.stop(),
+    });
+    const study = await createStudy({
+      storage: this.storage,
+      studyName: o.studyName,
+      loadIfExists: true,
+      ...(o.direction ? { direction: o.direction } : {}),
+      ...(o.sampler ? { sampler: o.sampler } : {}),
+      ...(o.pruner ? { pruner: o.pruner } : {}),
+      ...(o.logger ? { logger: o.logger } : {}),
+    });
+    if (o.objectiveId) await this.redis.hset(this.keys.study(o.studyName), "objective", o.objectiveId);
+
+    this.queue = new Queue(o.queue, { connection: this.redis, prefix: o.prefix });
+    this.events = new QueueEvents(o.queue, { connection: this.eventsRedis, prefix: o.prefix });
+    const ours = `${o.studyName}.`;
+    this.events.on("completed", ({ jobId, returnvalue }) => {
+      if (jobId.startsWith(ours)) this.push({ jobId, result: returnvalue });
+    });
+    this.events.on("failed", ({ jobId, failedReason }) => {
+      if (jobId.startsWith(ours)) this.push({ jobId, failedReason });
+    });
+    await this.events.waitUntilReady();
+
+    const deadline = o.timeoutMs === null ? Number.POSITIVE_INFINITY : Date.now() + o.timeoutMs;
+    const budgetUsed = () => study.getTrials().filter((t) => t.state !== TrialState.WAITING).length;
+    const startedWith = budgetUsed();
+    const bar = o.showProgressBar ? new ProgressBar(Math.max(0, o.nTrials - startedWith), o.timeoutMs === null ? null : o.timeoutMs / 1000) : null;
+    const tick = () => {
+      const best = study.storage.getBestTrial(study.studyId);
+      bar?.tick(best ? { number: best.number, value: best.value as number } : null);
+    };
+
+    this.state = "running";
+    await this.reconcile(study, tick);
+    let lastReconcile = Date.now();
+    try {
+      for (;;) {
+        this.drainFinished(study, tick);
+        const running = study.getTrials({ states: [TrialState.RUNNING] }).length;
+        const canStart = !this.stopRequested && Date.now() < deadline && budgetUsed() < o.nTrials;
+        if (!canStart) {
+          this.state = "draining";
+          if (running === 0) break;
+        } else {
+          await this.topUp(study, () => budgetUsed() < o.nTrials && Date.now() < deadline && !this.stopRequested);
+        }
+        await this.nextWake(canStart ? 250 : o.reconcileIntervalMs);
+        if (Date.now() - lastReconcile >= o.reconcileIntervalMs) {
+          await this.reconcile(study, tick);
+          lastReconcile = Date.now();
+        }
+      }
+      await this.storage.flush();
+    } finally {
+      bar?.close();
+    }
+    if (this.lease.isLost) {
+      throw new Error(`The lease on study "${o.studyName}" was taken by another coordinator; this one stopped.`);
+    }
+    return study;
+  }
+
+  /** Keeps about as many trials queued as workers have free slots (at least one, for a worker that joins). */
+  private async topUp(study: Study, mayStart: () => boolean): Promise<void> {
+    const queue = this.queue as Queue;
+    if (Date.now() - this.freeSlotsReadAt > 500) {
+      const workers = await listWorkers(this.redis, this.keys, this.o.queue);
+      this.freeSlots = workers.reduce((sum, w) => sum + (w.state === "running" ? w.free : 0), 0);
+      this.freeSlotsReadAt = Date.now();
+    }
+    const waiting = await queue.getWaitingCount();
+    const target = Math.max(1, this.freeSlots);
+    const batch: Array<{ number: number; proposal: Proposal }> = [];
+    while (waiting + batch.length < target && mayStart()) batch.push(proposeTrial(study));
+    if (batch.length === 0) return;
+    // The trials must be in Redis before their jobs: a crash in between leaves a trial to re-enqueue, never an orphan job.
+    await this.storage.flush();
+    await queue.addBulk(
+      batch.map(({ number, proposal }) => ({
+        name: "trial",
+        data: trialJobData(study, number, proposal, this.o.objectiveId, this.o.seed),
+        opts: { ...JOB_OPTIONS, jobId: trialJobId(study.studyName, number) },
+      })),
+    );
+  }
+
+  /**
+   * Checks each RUNNING trial against its job: records finished ones whose event was missed
+   * (a restart, a Redis outage) and enqueues again a trial whose job is gone.
+   */
+  private async reconcile(study: Study, tick: () => void): Promise<void> {
+    const queue = this.queue as Queue;
+    for (const trial of study.getTrials({ states: [TrialState.RUNNING] })) {
+      const jobId = trialJobId(study.studyName, trial.number);
+      const job = await queue.getJob(jobId);
+      if (!job) {
+        const proposal = storedProposal(study, trial.number);
+        await queue.add("trial", trialJobData(study, trial.number, proposal, this.o.objectiveId, this.o.seed), { ...JOB_OPTIONS, jobId });
+        continue;
+      }
+      const state = await job.getState();
+      if (state === "completed") this.finished.push({ jobId, result: job.returnvalue });
+      else if (state === "failed") this.finished.push({ jobId, failedReason: job.failedReason });
+    }
+    this.drainFinished(study, tick);
+  }
+
+  private drainFinished(study: Study, tick: () => void): void {
+    while (this.finished.length > 0) {
+      const f = this.finished.shift() as Finished;
+      const number = Number(f.jobId.slice(f.jobId.lastIndexOf(".") + 1));
+      let recorded;
+      if ("result" in f) {
+        let result: TrialResult;
+        try {
+          result = parsePayload(`result of job ${f.jobId}`, trialResultSchema, typeof f.result === "string" ? JSON.parse(f.result) : f.result);
+        } catch (error) {
+          recorded = recordJobFailure(study, number, error instanceof Error ? error.message : String(error));
+          if (recorded) tick();
+          continue;
+        }
+        recorded = recordResult(study, result);
+      } else {
+        recorded = recordJobFailure(study, number, `The job failed: ${f.failedReason}`);
+      }
+      if (recorded) tick();
+    }
+  }
+
+  private push(f: Finished): void {
+    this.finished.push(f);
+    this.wake?.();
+  }
+
+  private nextWake(ms: number): Promise<void> {
+    if (this.finished.length > 0 || this.stopRequested) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    this.state = "stopped";
+    await this.events?.close().catch(() => undefined);
+    await this.queue?.close().catch(() => undefined);
+    await this.storage.flush().catch(() => undefined);
+    await this.lease?.release().catch(() => undefined);
+    this.eventsRedis.disconnect();
+    await this.redis.quit().catch(() => undefined);
+  }
+}

@@ -1,0 +1,42 @@
+import { TrialState, type Study, type FrozenTrial, type TrialOutcome } from "@shoal/core";
+import type { TrialResult } from "@shoal/redis";
+
+/**
+ * Records a worker's result for a RUNNING trial: the params it really used (define-by-run ones
+ * included), its intermediate values, user attrs, worker and times, then the final state with
+ * the Optuna-style log line. Returns null when the trial was already recorded (idempotent).
+ */
+export function recordResult(study: Study, result: TrialResult): FrozenTrial | null {
+  const running = study.getTrials({ states: [TrialState.RUNNING] }).find((t) => t.number === result.number);
+  if (!running) return null;
+  const trial = study.runningTrial(result.number);
+  const storage = study.storage;
+  let outcome: TrialOutcome;
+  try {
+    for (const [name, value] of Object.entries(result.params)) {
+      const distribution = result.distributions[name];
+      if (distribution && !Object.hasOwn(running.params, name)) storage.setTrialParam(trial.trialId, name, value, distribution);
+    }
+    outcome =
+      result.state === "COMPLETE"
+        ? { kind: "value", value: result.value }
+        : result.state === "PRUNED"
+          ? { kind: "pruned" }
+          : { kind: "fail", reason: result.failReason ?? "the worker gave no reason" };
+  } catch (error) {
+    outcome = { kind: "error", error };
+  }
+  for (const [step, value] of Object.entries(result.intermediateValues)) {
+    if (!Object.hasOwn(running.intermediateValues, step)) storage.setTrialIntermediateValue(trial.trialId, Number(step), value);
+  }
+  for (const [key, value] of Object.entries(result.userAttrs)) storage.setTrialUserAttr(trial.trialId, key, value);
+  storage.setTrialSystemAttr(trial.trialId, "worker", result.worker);
+  return study.record(trial, outcome, { start: new Date(result.datetimeStart), complete: new Date(result.datetimeComplete) });
+}
+
+/** Records a trial whose job failed outright (stalled too often, refused, malformed). */
+export function recordJobFailure(study: Study, number: number, reason: string): FrozenTrial | null {
+  const running = study.getTrials({ states: [TrialState.RUNNING] }).some((t) => t.number === number);
+  if (!running) return null;
+  return study.record(study.runningTrial(number), { kind: "fail", reason });
+}

@@ -1,0 +1,77 @@
+/**
+ * @shoal/core: search spaces, samplers, pruners and the Study. Pure TypeScript; the only output
+ * is the log and the optional progress bar on standard error.
+ */
+export {
+  categoricalDistribution,
+  checkCompatible,
+  containsValue,
+  describeDistribution,
+  distributionsEqual,
+  floatDistribution,
+  intDistribution,
+  isSingle,
+  toExternal,
+  toInternal,
+  type CategoricalChoice,
+  type CategoricalDistribution,
+  type Distribution,
+  type FloatDistribution,
+  type IntDistribution,
+  type NumericSuggestOptions,
+  type ParamValue,
+} from "./distributions.js";
+export {
+  describeError,
+  IncompatibleDistributionError,
+  InvalidOptionError,
+  NoCompletedTrialsError,
+  RemoteError,
+  SearchSpaceError,
+  serializeError,
+  ShoalError,
+  StudyNameError,
+  TrialPruned,
+  TrialStateError,
+  type SerializedError,
+} from "./errors.js";
+export { frozenTrialToJSON, isBetter, lastStep, type FrozenTrial, type StudyDirection } from "./frozen-trial.js";
+export {
+  createLogger,
+  formatLogTime,
+  getLogger,
+  setLogger,
+  setVerbosity,
+  terminal,
+  type LogFormat,
+  type Logger,
+  type LoggerOptions,
+  type LogSink,
+} from "./logging.js";
+export { ProgressBar } from "./progress-bar.js";
+export { MedianPruner, PercentilePruner, type PercentilePrunerOptions } from "./pruners/median-pruner.js";
+export { NopPruner } from "./pruners/nop-pruner.js";
+export type { Pruner } from "./pruners/pruner.js";
+export { pyFloat, pyParams, pyValue } from "./python-repr.js";
+export { deriveSeed, Rng } from "./rng.js";
+export { RandomSampler, sampleUniform, type RandomSamplerOptions } from "./samplers/random-sampler.js";
+export type { Sampler, SearchSpace } from "./samplers/sampler.js";
+export * from "./samplers/tpe/index.js";
+export { InMemoryStorage } from "./storage/in-memory-storage.js";
+export type { Storage, StudySummary, TrialTemplate, TrialTimes } from "./storage/storage.js";
+export {
+  createStudy,
+  describeBadValue,
+  loadStudy,
+  Study,
+  type CatchOption,
+  type CreateStudyOptions,
+  type LoadStudyOptions,
+  type Objective,
+  type OptimizeCallback,
+  type OptimizeOptions,
+  type TrialOutcome,
+} from "./study.js";
+export type { StudyView } from "./study-view.js";
+export { Trial, type BaseTrial, type TrialContext } from "./trial.js";
+export { isFinished, TrialState } from "./trial-state.js";

@@ -1,0 +1,99 @@
+import type { Rng } from "../../rng.js";
+import { kernelBandwidths } from "./bandwidth.js";
+import { CategoricalKernels, DiscreteKernels, TruncatedNormalKernels, type DimensionKernels } from "./kernels.js";
+import type { Observations } from "./observations.js";
+import type { Dimension } from "./param-transform.js";
+
+/** The knobs of the estimator that come from the sampler's options. */
+export interface ParzenEstimatorParameters {
+  readonly priorWeight: number;
+  readonly considerMagicClip: boolean;
+  readonly considerEndpoints: boolean;
+  readonly multivariate: boolean;
+}
+
+/**
+ * A Parzen (kernel density) estimator over one or more dimensions, as TPE's l(x) and g(x): a
+ * mixture with one product kernel per observation plus one broad prior component. All dimensions
+ * of a draw share its component, so in multivariate mode the mixture models correlations.
+ */
+export class ParzenEstimator {
+  /** Observations + 1 (the prior). */
+  readonly nComponents: number;
+  readonly nDims: number;
+  /** Normalised component weights, for picking a component. */
+  private readonly weights: Float64Array;
+  /** Per component: log weight + every dimension's constant log term. */
+  private readonly baseLogDensity: Float64Array;
+  private readonly kernels: DimensionKernels[];
+  private readonly scratch: Float64Array;
+
+  /**
+   * Takes over `observations`' arrays (their spare slot receives the prior). The observations'
+   * weights are normalised together with the prior's.
+   */
+  constructor(dims: readonly Dimension[], observations: Observations, params: ParzenEstimatorParameters) {
+    const n = observations.n;
+    this.nComponents = n + 1;
+    this.nDims = dims.length;
+    this.weights = observations.weights.subarray(0, n + 1);
+    this.weights[n] = n === 0 ? 1 : params.priorWeight;
+    let total = 0;
+    for (let k = 0; k <= n; k++) total += this.weights[k] as number;
+    this.baseLogDensity = new Float64Array(n + 1);
+    for (let k = 0; k <= n; k++) {
+      this.weights[k] = (this.weights[k] as number) / total;
+      this.baseLogDensity[k] = Math.log(this.weights[k] as number);
+    }
+    this.kernels = dims.map((dim, d) =>
+      buildKernels(dim, observations.columns[d] as Float64Array, n, params, dims.length, this.baseLogDensity),
+    );
+    this.scratch = dims.length > 1 ? new Float64Array(n + 1) : this.baseLogDensity;
+  }
+
+  /** `count` draws, row-major (count x nDims), transformed and on each parameter's grid. */
+  sample(rng: Rng, count: number): Float64Array {
+    const out = new Float64Array(count * this.nDims);
+    for (let i = 0; i < count; i++) {
+      const k = rng.choice(this.weights);
+      for (let d = 0; d < this.nDims; d++) out[i * this.nDims + d] = (this.kernels[d] as DimensionKernels).sample(rng, k);
+    }
+    return out;
+  }
+
+  /** Writes the log density of each of the `count` row-major points into `out`. */
+  logPdf(points: Float64Array, count: number, out: Float64Array): void {
+    const D = this.nDims;
+    const last = this.kernels[D - 1] as DimensionKernels;
+    for (let i = 0; i < count; i++) {
+      let acc = this.baseLogDensity;
+      if (D > 1) {
+        acc = this.scratch;
+        acc.set(this.baseLogDensity);
+        for (let d = 0; d < D - 1; d++) (this.kernels[d] as DimensionKernels).addLogDensity(points[i * D + d] as number, acc);
+      }
+      out[i] = last.logSumExpWith(points[i * D + D - 1] as number, acc);
+    }
+  }
+}
+
+/** The kernels of one dimension; their constant log terms are subtracted from `base`. */
+function buildKernels(
+  dim: Dimension,
+  column: Float64Array,
+  n: number,
+  params: ParzenEstimatorParameters,
+  nDims: number,
+  base: Float64Array,
+): DimensionKernels {
+  if (dim.kind === "categorical") return new CategoricalKernels(dim, column.subarray(0, n), params.priorWeight);
+  const mus = column.subarray(0, n + 1);
+  const sigmas = new Float64Array(n + 1);
+  kernelBandwidths(mus.subarray(0, n), dim.low, dim.high, { ...params, nDims }, sigmas);
+  // The prior: centred on the range, as wide as the range.
+  mus[n] = 0.5 * (dim.low + dim.high);
+  sigmas[n] = dim.high - dim.low;
+  return dim.kind === "continuous"
+    ? new TruncatedNormalKernels(dim, mus, sigmas, base)
+    : new DiscreteKernels(dim, mus, sigmas, base);
+}

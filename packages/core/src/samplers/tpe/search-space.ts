@@ -1,0 +1,78 @@
+import { distributionsEqual, isSingle, type Distribution } from "../../distributions.js";
+import type { FrozenTrial } from "../../frozen-trial.js";
+import type { SearchSpace } from "../sampler.js";
+
+/**
+ * The parameters every given trial has, with the same distribution in each: what multivariate
+ * TPE can sample jointly. Incremental: finished trials never change, so each is read once.
+ */
+export class IntersectionSearchSpace {
+  private space: Map<string, Distribution> | null = null;
+  private readonly seen = new Set<number>();
+
+  /** Adds the trials not seen before and returns the intersection, names sorted. */
+  calculate(trials: readonly FrozenTrial[]): SearchSpace {
+    for (const trial of trials) {
+      if (this.seen.has(trial.number)) continue;
+      this.seen.add(trial.number);
+      if (this.space === null) {
+        this.space = new Map(Object.entries(trial.distributions));
+        continue;
+      }
+      for (const [name, distribution] of this.space) {
+        const other = trial.distributions[name];
+        if (other === undefined || !distributionsEqual(distribution, other)) this.space.delete(name);
+      }
+    }
+    return sortedSpace(this.space ?? new Map());
+  }
+}
+
+/**
+ * Splits the parameters into groups that always appear together (Optuna's group decomposition):
+ * two parameters share a group when every trial has both or neither. With conditional spaces
+ * each branch becomes its own group, so multivariate TPE can model it jointly.
+ */
+export class GroupDecomposedSearchSpace {
+  private groups: Array<Map<string, Distribution>> = [];
+  private readonly seen = new Set<number>();
+
+  /** Adds the trials not seen before and returns the groups, each with names sorted. */
+  calculate(trials: readonly FrozenTrial[]): SearchSpace[] {
+    for (const trial of trials) {
+      if (this.seen.has(trial.number)) continue;
+      this.seen.add(trial.number);
+      this.addDistributions(trial.distributions);
+    }
+    return this.groups.map(sortedSpace);
+  }
+
+  private addDistributions(distributions: Readonly<Record<string, Distribution>>): void {
+    const remaining = new Set(Object.keys(distributions));
+    const next: Array<Map<string, Distribution>> = [];
+    for (const group of this.groups) {
+      const shared = new Map<string, Distribution>();
+      const rest = new Map<string, Distribution>();
+      for (const [name, d] of group) (remaining.has(name) ? shared : rest).set(name, d);
+      next.push(shared, rest);
+      for (const name of group.keys()) remaining.delete(name);
+    }
+    const fresh = new Map<string, Distribution>();
+    for (const name of remaining) fresh.set(name, distributions[name] as Distribution);
+    next.push(fresh);
+    this.groups = next.filter((g) => g.size > 0);
+  }
+}
+
+/** The space without parameters that can take one value only (nothing to sample). */
+export function withoutSingles(space: SearchSpace): SearchSpace {
+  const out: SearchSpace = {};
+  for (const [name, d] of Object.entries(space)) if (!isSingle(d)) out[name] = d;
+  return out;
+}
+
+function sortedSpace(space: ReadonlyMap<string, Distribution>): SearchSpace {
+  const out: SearchSpace = {};
+  for (const name of [...space.keys()].sort()) out[name] = space.get(name) as Distribution;
+  return out;
+}

@@ -1,0 +1,138 @@
+import { InvalidOptionError } from "../../errors.js";
+import { defaultGamma, defaultWeights, type GammaFunction, type WeightsFunction } from "./gamma-and-weights.js";
+
+/** Options of TPESampler. Every one is optional; the defaults are Shoal's (see `tpeDefaults`). */
+export interface TPESamplerOptions {
+  /** Makes the study reproducible: each trial's draws depend only on the seed and the trial number. */
+  seed?: number;
+  /** Trials sampled at random before TPE starts (COMPLETE and PRUNED ones count). @default 10 */
+  nStartupTrials?: number;
+  /** Candidates drawn from l(x); the one with the best l(x)/g(x) is taken. @default 24 */
+  nEiCandidates?: number;
+  /** Sample the parameters every finished trial has jointly, with one mixture over all. @default true */
+  multivariate?: boolean;
+  /** With multivariate: split the space into groups of parameters that occur together. @default false */
+  group?: boolean;
+  /** Count RUNNING trials as bad observations, so parallel trials spread out. @default true */
+  constantLiar?: boolean;
+  /** Weight of the prior component against each observation's weight. @default 1 */
+  priorWeight?: number;
+  /** Keep kernels from growing narrower than range / min(100, n + 2). @default true */
+  considerMagicClip?: boolean;
+  /** Let the outermost observations' kernels reach to the ends of the range. @default false */
+  considerEndpoints?: boolean;
+  /** How many of n observations are "good". @default defaultGamma: min(ceil(0.1 n), 25) */
+  gamma?: GammaFunction;
+  /** Observation weights, oldest first. @default defaultWeights */
+  weights?: WeightsFunction;
+}
+
+/** TPESamplerOptions with every default filled in and checked. */
+export interface CompiledTPESamplerOptions {
+  readonly seed: number;
+  readonly nStartupTrials: number;
+  readonly nEiCandidates: number;
+  readonly multivariate: boolean;
+  readonly group: boolean;
+  readonly constantLiar: boolean;
+  readonly priorWeight: number;
+  readonly considerMagicClip: boolean;
+  readonly considerEndpoints: boolean;
+  readonly gamma: GammaFunction;
+  readonly weights: WeightsFunction;
+}
+
+/** Shoal's defaults, chosen on the quality benchmark (bench/quality.ts). */
+export const tpeDefaults = {
+  nStartupTrials: 10,
+  nEiCandidates: 24,
+  multivariate: true,
+  group: false,
+  constantLiar: true,
+  priorWeight: 1,
+  considerMagicClip: true,
+  considerEndpoints: false,
+  gamma: defaultGamma,
+  weights: defaultWeights,
+} as const satisfies Omit<CompiledTPESamplerOptions, "seed">;
+
+/** Optuna 4.9's defaults, for exact parity: `new TPESampler({ ...optunaTPEDefaults, seed })`. */
+export const optunaTPEDefaults = {
+  nStartupTrials: 10,
+  nEiCandidates: 24,
+  multivariate: false,
+  group: false,
+  constantLiar: false,
+  priorWeight: 1,
+  considerMagicClip: true,
+  considerEndpoints: false,
+  gamma: defaultGamma,
+  weights: defaultWeights,
+} as const satisfies Omit<CompiledTPESamplerOptions, "seed">;
+
+/** Fills in the defaults and checks every option; throws InvalidOptionError naming the bad one. */
+export function compileTPESamplerOptions(options: TPESamplerOptions = {}): CompiledTPESamplerOptions {
+  const o = { ...tpeDefaults, ...definedOnly(options) };
+  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
+    throw new InvalidOptionError("seed", `must be a finite number, got ${String(options.seed)}.`);
+  }
+  checkInteger("nStartupTrials", o.nStartupTrials, 0);
+  checkInteger("nEiCandidates", o.nEiCandidates, 1);
+  if (typeof o.priorWeight !== "number" || !Number.isFinite(o.priorWeight) || o.priorWeight <= 0) {
+    throw new InvalidOptionError("priorWeight", `must be a finite number > 0, got ${String(o.priorWeight)}.`);
+  }
+  for (const name of ["multivariate", "group", "constantLiar", "considerMagicClip", "considerEndpoints"] as const) {
+    if (typeof o[name] !== "boolean") {
+      throw new InvalidOptionError(name, `must be true or false, got ${String(o[name])}.`);
+    }
+  }
+  if (o.group && !o.multivariate) {
+    throw new InvalidOptionError("group", "group: true needs multivariate: true (groups are sampled jointly).");
+  }
+  for (const name of ["gamma", "weights"] as const) {
+    if (typeof o[name] !== "function") {
+      throw new InvalidOptionError(name, `must be a function of the number of observations, got ${typeof o[name]}.`);
+    }
+  }
+  return { ...o, seed: options.seed ?? Math.floor(Math.random() * 2 ** 32) };
+}
+
+/** gamma(n), checked: an integer count in [0, n]. */
+export function callGamma(gamma: GammaFunction, n: number): number {
+  const g = gamma(n);
+  if (typeof g !== "number" || Number.isNaN(g) || g < 0) {
+    throw new InvalidOptionError("gamma", `gamma(${n}) must return a number >= 0, got ${String(g)}.`);
+  }
+  return Math.min(Math.floor(g), n);
+}
+
+/** weights(n), checked: n finite numbers >= 0. */
+export function callWeights(weights: WeightsFunction, n: number): ArrayLike<number> {
+  if (n === 0) return [];
+  const w = weights(n);
+  if (w === null || typeof w !== "object" || w.length !== n) {
+    throw new InvalidOptionError("weights", `weights(${n}) must return ${n} numbers, got ${describeLength(w)}.`);
+  }
+  for (let i = 0; i < n; i++) {
+    const v = w[i];
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
+      throw new InvalidOptionError("weights", `weights(${n}) must return finite numbers >= 0, got ${String(v)} at ${i}.`);
+    }
+  }
+  return w;
+}
+
+function describeLength(w: unknown): string {
+  return w !== null && typeof w === "object" && "length" in w ? `${String(w.length)} values` : String(w);
+}
+
+function checkInteger(name: string, value: unknown, min: number): void {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+    throw new InvalidOptionError(name, `must be an integer >= ${min}, got ${String(value)}.`);
+  }
+}
+
+/** Options left undefined take the default, as if not given. */
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

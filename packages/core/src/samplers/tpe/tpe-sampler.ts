@@ -1,0 +1,198 @@
+import type { Distribution, ParamValue } from "../../distributions.js";
+import type { FrozenTrial } from "../../frozen-trial.js";
+import { deriveSeed, Rng } from "../../rng.js";
+import type { StudyView } from "../../study-view.js";
+import { TrialState } from "../../trial-state.js";
+import { sampleUniform } from "../random-sampler.js";
+import type { Sampler, SearchSpace } from "../sampler.js";
+import { ParzenEstimator, type ParzenEstimatorParameters } from "./parzen-estimator.js";
+import { ObservationStore } from "./observation-store.js";
+import { ObservationGatherer, sideOf, type Side } from "./observations.js";
+import { toDimension, untransform, type Dimension } from "./param-transform.js";
+import { GroupDecomposedSearchSpace, IntersectionSearchSpace, withoutSingles } from "./search-space.js";
+import { countFinished, splitTrials } from "./split.js";
+import {
+  callGamma,
+  callWeights,
+  compileTPESamplerOptions,
+  type CompiledTPESamplerOptions,
+  type TPESamplerOptions,
+} from "./tpe-options.js";
+
+const FINISHED = [TrialState.COMPLETE, TrialState.PRUNED] as const;
+const FINISHED_OR_RUNNING = [TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING] as const;
+
+/** What one TPE step reads: the two sides of the split and the finished trials' values. */
+interface StepContext {
+  readonly below: Side;
+  readonly above: Side;
+  readonly gatherer: ObservationGatherer;
+}
+
+/** One study's incrementally maintained state; finished trials never change. */
+interface StudyState {
+  readonly store: ObservationStore;
+  readonly gatherer: ObservationGatherer;
+  readonly intersection: IntersectionSearchSpace;
+  readonly groups: GroupDecomposedSearchSpace;
+  /** The last trial's step context, kept while the study's trials stay the same. */
+  cached: { trialNumber: number; trials: readonly FrozenTrial[]; context: StepContext | null } | null;
+}
+
+/**
+ * The Tree-structured Parzen Estimator (Bergstra et al. 2011), as in Optuna 4.9: the finished
+ * trials are split into the best gamma(n) ("below") and the rest ("above"), a Parzen estimator
+ * l(x) and g(x) is fitted to each, candidates are drawn from l(x), and the one with the highest
+ * l(x)/g(x) is taken. The first `nStartupTrials` trials are sampled at random.
+ *
+ * Handles float (continuous, step, log), int (step, log) and categorical parameters and
+ * define-by-run spaces: a trial without a parameter is simply no observation of it.
+ */
+export class TPESampler implements Sampler {
+  private readonly options: CompiledTPESamplerOptions;
+  private readonly estimatorParams: ParzenEstimatorParameters;
+  /** Per study (by view identity, so a recreated study of the same name starts afresh). */
+  private readonly studies = new WeakMap<StudyView, StudyState>();
+  /** The groups of the last inferred relative space, for sampleRelative (group mode). */
+  private lastGroups: SearchSpace[] = [];
+
+  constructor(options: TPESamplerOptions = {}) {
+    this.options = compileTPESamplerOptions(options);
+    this.estimatorParams = {
+      priorWeight: this.options.priorWeight,
+      considerMagicClip: this.options.considerMagicClip,
+      considerEndpoints: this.options.considerEndpoints,
+      multivariate: this.options.multivariate,
+    };
+  }
+
+  inferRelativeSearchSpace(study: StudyView, _trial: FrozenTrial): SearchSpace {
+    if (!this.options.multivariate) return {};
+    const finished = study.getTrials({ states: FINISHED });
+    const state = this.stateOf(study);
+    if (this.options.group) {
+      this.lastGroups = state.groups.calculate(finished).map(withoutSingles);
+      return Object.assign({}, ...this.lastGroups) as SearchSpace;
+    }
+    return withoutSingles(state.intersection.calculate(finished));
+  }
+
+  sampleRelative(study: StudyView, trial: FrozenTrial, searchSpace: SearchSpace): Record<string, ParamValue> {
+    if (Object.keys(searchSpace).length === 0) return {};
+    const context = this.contextFor(study, trial);
+    if (context === null) return {};
+    const subspaces = this.options.group ? groupsWithin(this.lastGroups, searchSpace) : [searchSpace];
+    const params: Record<string, ParamValue> = {};
+    for (const subspace of subspaces) {
+      const names = Object.keys(subspace);
+      const rng = new Rng(deriveSeed(this.options.seed, trial.number, "\u0000relative", ...names));
+      Object.assign(params, this.sampleJointly(context, subspace, rng));
+    }
+    return params;
+  }
+
+  sampleIndependent(study: StudyView, trial: FrozenTrial, name: string, distribution: Distribution): ParamValue {
+    const rng = new Rng(deriveSeed(this.options.seed, trial.number, name));
+    const context = this.contextFor(study, trial);
+    if (context === null) return sampleUniform(rng, distribution);
+    return this.sampleJointly(context, { [name]: distribution }, rng)[name] as ParamValue;
+  }
+
+  private stateOf(study: StudyView): StudyState {
+    let state = this.studies.get(study);
+    if (state === undefined) {
+      const store = new ObservationStore();
+      state = {
+        store,
+        gatherer: new ObservationGatherer(store, (n) => callWeights(this.options.weights, n)),
+        intersection: new IntersectionSearchSpace(),
+        groups: new GroupDecomposedSearchSpace(),
+        cached: null,
+      };
+      this.studies.set(study, state);
+    }
+    return state;
+  }
+
+  /**
+   * The below/above split for `trial`, or null while fewer than nStartupTrials trials finished.
+   * Cached: univariate TPE asks once per parameter, and the trials seldom change in between.
+   */
+  private contextFor(study: StudyView, trial: FrozenTrial): StepContext | null {
+    const { constantLiar } = this.options;
+    let trials = study.getTrials({ states: constantLiar ? FINISHED_OR_RUNNING : FINISHED });
+    // The trial being sampled is RUNNING too; it is no observation of itself.
+    if (constantLiar) trials = trials.filter((t) => t.number !== trial.number);
+    const state = this.stateOf(study);
+    const cached = state.cached;
+    if (cached !== null && cached.trialNumber === trial.number && sameTrials(cached.trials, trials)) {
+      return cached.context;
+    }
+    const n = countFinished(trials);
+    let context: StepContext | null = null;
+    if (n >= this.options.nStartupTrials) {
+      const split = splitTrials(trials, study.direction, callGamma(this.options.gamma, n));
+      state.store.update(trials);
+      context = { below: sideOf(split.below), above: sideOf(split.above), gatherer: state.gatherer };
+    }
+    state.cached = { trialNumber: trial.number, trials, context };
+    return context;
+  }
+
+  /** One TPE step over `space`: fit l and g, draw candidates from l, keep the best l/g. */
+  private sampleJointly(context: StepContext, space: SearchSpace, rng: Rng): Record<string, ParamValue> {
+    const names = Object.keys(space);
+    const dims = names.map((name) => toDimension(space[name] as Distribution));
+    const below = new ParzenEstimator(dims, context.gatherer.gather(context.below, names, dims), this.estimatorParams);
+    const above = new ParzenEstimator(dims, context.gatherer.gather(context.above, names, dims), this.estimatorParams);
+
+    const count = this.options.nEiCandidates;
+    const candidates = below.sample(rng, count);
+    const logL = new Float64Array(count);
+    const logG = new Float64Array(count);
+    below.logPdf(candidates, count, logL);
+    above.logPdf(candidates, count, logG);
+    let best = 0;
+    let bestScore = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < count; i++) {
+      const score = (logL[i] as number) - (logG[i] as number);
+      if (score > bestScore) {
+        bestScore = score;
+        best = i;
+      }
+    }
+    const params: Record<string, ParamValue> = {};
+    names.forEach((name, d) => {
+      params[name] = untransform(dims[d] as Dimension, candidates[best * dims.length + d] as number);
+    });
+    return params;
+  }
+}
+
+/** The parts of `space` in each group (groups may be stale by a trial; leftovers form their own). */
+function groupsWithin(groups: readonly SearchSpace[], space: SearchSpace): SearchSpace[] {
+  const placed = new Set<string>();
+  const out: SearchSpace[] = [];
+  for (const group of groups) {
+    const sub: SearchSpace = {};
+    for (const name of Object.keys(group)) {
+      const d = space[name];
+      if (d !== undefined) {
+        sub[name] = d;
+        placed.add(name);
+      }
+    }
+    if (Object.keys(sub).length > 0) out.push(sub);
+  }
+  const rest: SearchSpace = {};
+  for (const [name, d] of Object.entries(space)) if (!placed.has(name)) rest[name] = d;
+  if (Object.keys(rest).length > 0) out.push(rest);
+  return out;
+}
+
+/** True when both lists hold the very same trial snapshots (snapshots are replaced on change). */
+function sameTrials(a: readonly FrozenTrial[], b: readonly FrozenTrial[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,418 @@
+import type { Distribution, ParamValue } from "./distributions.js";
+import {
+  describeError,
+  InvalidOptionError,
+  NoCompletedTrialsError,
+  serializeError,
+  StudyNameError,
+  TrialPruned,
+  TrialStateError,
+} from "./errors.js";
+import { lastStep, type FrozenTrial, type StudyDirection } from "./frozen-trial.js";
+import { getLogger, type Logger } from "./logging.js";
+import { ProgressBar } from "./progress-bar.js";
+import { MedianPruner } from "./pruners/median-pruner.js";
+import type { Pruner } from "./pruners/pruner.js";
+import { pyFloat, pyParams } from "./python-repr.js";
+import type { Sampler } from "./samplers/sampler.js";
+import { TPESampler } from "./samplers/tpe/index.js";
+import { InMemoryStorage } from "./storage/in-memory-storage.js";
+import type { Storage, TrialTimes } from "./storage/storage.js";
+import type { StudyView } from "./study-view.js";
+import { Trial, type BaseTrial } from "./trial.js";
+import { TrialState } from "./trial-state.js";
+
+/** The function a study optimizes: sync or async, returning the objective value. */
+export type Objective = (trial: BaseTrial) => number | Promise<number>;
+
+/** Called after each finished trial of `optimize`. */
+export type OptimizeCallback = (study: Study, trial: FrozenTrial) => void;
+
+/** Error classes (or a test) whose errors `optimize` records as FAIL and then carries on past. */
+export type CatchOption = ReadonlyArray<abstract new (...args: never[]) => unknown> | ((error: unknown) => boolean);
+
+/** Options of `study.optimize`. */
+export interface OptimizeOptions {
+  /** How many trials to run; unbounded (until `timeout` or `stop()`) when left out. */
+  nTrials?: number;
+  /** Start no new trial after this many seconds. */
+  timeout?: number;
+  callbacks?: readonly OptimizeCallback[];
+  /** Errors that fail the trial but let the study go on; any other is re-thrown once recorded. */
+  catch?: CatchOption;
+  /** How many trials run at once (for async objectives). @default 1 */
+  concurrency?: number;
+  /** A tqdm-style bar on standard error when it is a terminal. @default false */
+  showProgressBar?: boolean;
+}
+
+/** How one objective evaluation ended, before it is recorded. */
+export type TrialOutcome =
+  | { kind: "value"; value: unknown }
+  | { kind: "pruned"; message?: string }
+  | { kind: "error"; error: unknown }
+  /** Failed elsewhere (another process) with a reason already put in words. */
+  | { kind: "fail"; reason: string };
+
+/** Options of createStudy. */
+export interface CreateStudyOptions {
+  /** @default `no-name-<uuid>` */
+  studyName?: string;
+  /** @default "minimize" */
+  direction?: StudyDirection;
+  /** @default new TPESampler() */
+  sampler?: Sampler;
+  /** @default new MedianPruner() */
+  pruner?: Pruner;
+  /** @default a new InMemoryStorage */
+  storage?: Storage;
+  /** Load the study when one of that name exists instead of failing. @default false */
+  loadIfExists?: boolean;
+  /** @default the shared logger (Optuna-style lines on standard error) */
+  logger?: Logger;
+}
+
+/** Options of loadStudy. */
+export interface LoadStudyOptions {
+  studyName: string;
+  storage: Storage;
+  sampler?: Sampler;
+  pruner?: Pruner;
+  logger?: Logger;
+}
+
+/**
+ * An optimization task: a direction, a sampler, a pruner and the trials so far, as in Optuna.
+ * Create one with `createStudy`; run it with `optimize`, or drive it yourself with `ask`/`tell`.
+ */
+export class Study implements StudyView {
+  readonly studyName: string;
+  readonly direction: StudyDirection;
+  readonly sampler: Sampler;
+  readonly pruner: Pruner;
+  readonly storage: Storage;
+  readonly logger: Logger;
+  /** @internal */
+  readonly studyId: number;
+  private stopRequested = false;
+
+  /** @internal Use createStudy or loadStudy. */
+  constructor(studyId: number, storage: Storage, sampler: Sampler, pruner: Pruner, logger: Logger) {
+    this.studyId = studyId;
+    this.storage = storage;
+    this.sampler = sampler;
+    this.pruner = pruner;
+    this.logger = logger;
+    this.studyName = storage.getStudyName(studyId);
+    this.direction = storage.getStudyDirection(studyId);
+  }
+
+  /** Every trial, in number order. */
+  get trials(): FrozenTrial[] {
+    return [...this.storage.getAllTrials(this.studyId)];
+  }
+
+  getTrials(options: { states?: readonly TrialState[] } = {}): readonly FrozenTrial[] {
+    return this.storage.getAllTrials(this.studyId, options.states);
+  }
+
+  /** The best COMPLETE trial; throws NoCompletedTrialsError while there is none. */
+  get bestTrial(): FrozenTrial {
+    const best = this.storage.getBestTrial(this.studyId);
+    if (!best) throw new NoCompletedTrialsError(this.studyName);
+    return best;
+  }
+
+  get bestValue(): number {
+    return this.bestTrial.value as number;
+  }
+
+  get bestParams(): Record<string, ParamValue> {
+    return { ...this.bestTrial.params };
+  }
+
+  get userAttrs(): Readonly<Record<string, unknown>> {
+    return this.storage.getStudyUserAttrs(this.studyId);
+  }
+
+  setUserAttr(key: string, value: unknown): void {
+    this.storage.setStudyUserAttr(this.studyId, key, value);
+  }
+
+  /**
+   * Starts a trial: the oldest enqueued one if any, else a new one. `fixedDistributions` are
+   * suggested at once, so their values are in `trial.params` before the objective runs.
+   */
+  ask(fixedDistributions: Record<string, Distribution> = {}): Trial {
+    const frozen = this.storage.popWaitingTrial(this.studyId) ?? this.storage.createTrial(this.studyId);
+    const trial = new Trial(
+      {
+        storage: this.storage,
+        studyId: this.studyId,
+        sampler: this.sampler,
+        pruner: this.pruner,
+        view: this,
+        logger: this.logger,
+      },
+      frozen.trialId,
+      frozen.number,
+    );
+    for (const [name, distribution] of Object.entries(fixedDistributions)) trial.suggest(name, distribution);
+    return trial;
+  }
+
+  /**
+   * Finishes a trial started with `ask`, as in Optuna: a finite number completes it; anything
+   * else (NaN, Infinity, a non-number, no value) fails it with the reason. `state` may force
+   * PRUNED (value: the last reported one) or FAIL.
+   */
+  tell(
+    trial: Trial | number,
+    value?: unknown,
+    options: { state?: typeof TrialState.COMPLETE | typeof TrialState.PRUNED | typeof TrialState.FAIL } = {},
+  ): FrozenTrial {
+    const t = typeof trial === "number" ? this.runningTrial(trial) : trial;
+    if (options.state === TrialState.PRUNED) return this.record(t, { kind: "pruned" });
+    if (options.state === TrialState.FAIL) {
+      return this.record(t, { kind: "error", error: new Error("The trial was told to fail.") });
+    }
+    return this.record(t, { kind: "value", value });
+  }
+
+  /** The next `ask` uses these params (any the objective asks for beyond them are sampled). */
+  enqueueTrial(
+    params: Record<string, ParamValue>,
+    options: { userAttrs?: Record<string, unknown>; skipIfExists?: boolean } = {},
+  ): void {
+    if (options.skipIfExists) {
+      const same = (t: FrozenTrial): boolean => {
+        const p = (t.systemAttrs.fixedParams as Record<string, ParamValue> | undefined) ?? t.params;
+        const keys = Object.keys(params);
+        return keys.length === Object.keys(p).length && keys.every((k) => p[k] === params[k]);
+      };
+      if (this.storage.getAllTrials(this.studyId).some(same)) return;
+    }
+    this.storage.createTrial(this.studyId, {
+      state: TrialState.WAITING,
+      userAttrs: options.userAttrs ?? {},
+      systemAttrs: { fixedParams: { ...params } },
+    });
+  }
+
+  /** Asks `optimize` to start no new trial; running ones finish. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /**
+   * Runs trials of `objective` until `nTrials` have run, `timeout` passed or `stop()` was called.
+   * A trial whose objective throws is recorded as FAIL; the error is then re-thrown unless
+   * `catch` covers it (Optuna's rule). `throw new TrialPruned()` records PRUNED.
+   */
+  async optimize(objective: Objective, options: OptimizeOptions = {}): Promise<void> {
+    const { nTrials, timeout } = options;
+    if (nTrials !== undefined && (!Number.isInteger(nTrials) || nTrials < 0)) {
+      throw new InvalidOptionError("nTrials", `must be an integer >= 0, got ${String(nTrials)}.`);
+    }
+    if (timeout !== undefined && !(typeof timeout === "number" && timeout > 0)) {
+      throw new InvalidOptionError("timeout", `must be a number of seconds > 0, got ${String(timeout)}.`);
+    }
+    const concurrency = options.concurrency ?? 1;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new InvalidOptionError("concurrency", `must be an integer >= 1, got ${String(concurrency)}.`);
+    }
+    if (typeof objective !== "function") {
+      throw new InvalidOptionError("objective", "must be a function (trial) => number.");
+    }
+    const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeout * 1000;
+    const bar = options.showProgressBar ? new ProgressBar(nTrials ?? null, timeout ?? null) : null;
+    this.stopRequested = false;
+    let started = 0;
+    let fatal: { error: unknown } | null = null;
+
+    const runOne = async (): Promise<boolean> => {
+      if (this.stopRequested || fatal || Date.now() >= deadline) return false;
+      if (nTrials !== undefined && started >= nTrials) return false;
+      started += 1;
+      const trial = this.ask();
+      const outcome = await evaluate(objective, trial);
+      const frozen = this.record(trial, outcome);
+      if (outcome.kind === "error" && !isCaught(options.catch, outcome.error)) {
+        fatal ??= { error: outcome.error };
+        return false;
+      }
+      for (const callback of options.callbacks ?? []) callback(this, frozen);
+      const best = this.storage.getBestTrial(this.studyId);
+      bar?.tick(best ? { number: best.number, value: best.value as number } : null);
+      return true;
+    };
+
+    try {
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (await runOne());
+        }),
+      );
+      await this.storage.flush?.();
+    } finally {
+      bar?.close();
+    }
+    if (fatal) throw (fatal as { error: unknown }).error;
+  }
+
+  /** Records how a trial ended, logs it the Optuna way and returns the stored trial. */
+  record(trial: Trial, outcome: TrialOutcome, times?: TrialTimes): FrozenTrial {
+    const current = trial.frozen();
+    if (current.state !== TrialState.RUNNING) {
+      throw new TrialStateError(`Trial ${trial.number} has already finished as ${current.state}.`);
+    }
+    let state: TrialState;
+    let value: number | null = null;
+    let reason: string | null = null;
+    let error: unknown = null;
+    if (outcome.kind === "value") {
+      const v = outcome.value;
+      if (typeof v === "number" && Number.isFinite(v)) {
+        state = TrialState.COMPLETE;
+        value = v;
+      } else {
+        state = TrialState.FAIL;
+        reason = describeBadValue(v);
+      }
+    } else if (outcome.kind === "pruned") {
+      state = TrialState.PRUNED;
+      const step = lastStep(current);
+      value = step === null ? null : (current.intermediateValues[step] ?? null);
+      if (value !== null && !Number.isFinite(value)) value = null;
+    } else if (outcome.kind === "fail") {
+      state = TrialState.FAIL;
+      reason = outcome.reason;
+    } else {
+      state = TrialState.FAIL;
+      error = outcome.error;
+      reason = describeError(outcome.error);
+    }
+    this.sampler.afterTrial?.(this, current, state, value);
+    if (reason !== null) this.storage.setTrialSystemAttr(trial.trialId, "failReason", reason);
+    const frozen = this.storage.setTrialState(trial.trialId, state, value, times);
+    this.logFinished(frozen, reason, error, outcome.kind === "pruned" ? outcome.message : undefined);
+    return frozen;
+  }
+
+  private logFinished(trial: FrozenTrial, reason: string | null, error: unknown, pruneMessage?: string): void {
+    const fields = {
+      event: "trial_finished",
+      study: this.studyName,
+      trial: trial.number,
+      state: trial.state,
+      value: trial.value,
+      params: trial.params,
+    };
+    if (trial.state === TrialState.COMPLETE) {
+      const best = this.storage.getBestTrial(this.studyId) as FrozenTrial;
+      this.logger.info(
+        { ...fields, bestTrial: best.number, bestValue: best.value },
+        `Trial ${trial.number} finished with value: ${pyFloat(trial.value as number)} and parameters: ` +
+          `${pyParams(trial.params, trial.distributions)}. Best is trial ${best.number} with value: ${pyFloat(best.value as number)}.`,
+      );
+    } else if (trial.state === TrialState.PRUNED) {
+      this.logger.info(fields, `Trial ${trial.number} pruned. ${pruneMessage ?? ""}`.trimEnd());
+    } else {
+      const err = error === null ? undefined : serializeError(error);
+      this.logger.warn(
+        { ...fields, reason, err },
+        `Trial ${trial.number} failed with parameters: ${pyParams(trial.params, trial.distributions)} ` +
+          `because of the following error: ${reason}.`,
+      );
+    }
+  }
+
+  /** The Trial object of a RUNNING trial, by number (for example one started by another process). */
+  runningTrial(number: number): Trial {
+    const frozen = this.storage.getAllTrials(this.studyId).find((t) => t.number === number);
+    if (!frozen || frozen.state !== TrialState.RUNNING) {
+      throw new TrialStateError(`Trial ${number} is not a running trial of study "${this.studyName}".`);
+    }
+    return new Trial(
+      { storage: this.storage, studyId: this.studyId, sampler: this.sampler, pruner: this.pruner, view: this, logger: this.logger },
+      frozen.trialId,
+      frozen.number,
+    );
+  }
+}
+
+async function evaluate(objective: Objective, trial: Trial): Promise<TrialOutcome> {
+  try {
+    return { kind: "value", value: await objective(trial) };
+  } catch (error) {
+    if (error instanceof TrialPruned || (error instanceof Error && error.name === "TrialPruned")) {
+      return { kind: "pruned", message: (error as Error).message };
+    }
+    return { kind: "error", error };
+  }
+}
+
+function isCaught(option: CatchOption | undefined, error: unknown): boolean {
+  if (!option) return false;
+  if (typeof option === "function") return option(error);
+  return option.some((cls) => error instanceof (cls as abstract new (...args: never[]) => unknown));
+}
+
+/** Why a value an objective returned cannot complete a trial (NaN, Infinity, not a number). */
+export function describeBadValue(v: unknown): string {
+  if (typeof v === "number") {
+    return `The objective returned ${pyFloat(v)}, which is not a finite number; it must return a finite number`;
+  }
+  const shown = v === undefined ? "undefined" : typeof v === "string" ? JSON.stringify(v) : `a ${typeof v}`;
+  return `The objective returned ${shown}, which is not a number; it must return a finite number`;
+}
+
+function checkDirection(direction: unknown): StudyDirection {
+  if (direction === "minimize" || direction === "maximize") return direction;
+  throw new InvalidOptionError("direction", `must be "minimize" or "maximize", got ${JSON.stringify(direction)}.`);
+}
+
+/** Creates a study (in memory unless a storage is given), as optuna.create_study. */
+export function createStudy(options: CreateStudyOptions = {}): Study {
+  const storage = options.storage ?? new InMemoryStorage();
+  const direction = checkDirection(options.direction ?? "minimize");
+  const studyName = options.studyName ?? `no-name-${globalThis.crypto.randomUUID()}`;
+  const logger = options.logger ?? getLogger();
+  const sampler = options.sampler ?? new TPESampler();
+  const pruner = options.pruner ?? new MedianPruner();
+  let studyId: number;
+  try {
+    studyId = storage.createStudy(studyName, direction);
+    logger.info(
+      { event: "study_created", study: studyName, direction },
+      `A new study created ${storage.description ?? "in memory"} with name: ${studyName}`,
+    );
+  } catch (error) {
+    if (!(error instanceof StudyNameError) || !options.loadIfExists) throw error;
+    studyId = storage.getStudyIdFromName(studyName);
+    const stored = storage.getStudyDirection(studyId);
+    if (options.direction !== undefined && stored !== direction) {
+      throw new InvalidOptionError(
+        "direction",
+        `study "${studyName}" exists with direction "${stored}", which differs from "${direction}".`,
+      );
+    }
+    logger.info(
+      { event: "study_loaded", study: studyName },
+      `Using an existing study with name '${studyName}' instead of creating a new one.`,
+    );
+  }
+  return new Study(studyId, storage, sampler, pruner, logger);
+}
+
+/** Loads an existing study by name from a storage, as optuna.load_study. */
+export function loadStudy(options: LoadStudyOptions): Study {
+  const studyId = options.storage.getStudyIdFromName(options.studyName);
+  return new Study(
+    studyId,
+    options.storage,
+    options.sampler ?? new TPESampler(),
+    options.pruner ?? new MedianPruner(),
+    options.logger ?? getLogger(),
+  );
+}

@@ -1,0 +1,28 @@
+import { ShoalError } from "@shoal/core";
+
+/** Thrown when no Redis URL was given and neither SHOAL_REDIS_URL nor REDIS_URL is set, or the URL is malformed. */
+export class RedisUrlError extends ShoalError {}
+
+/** Thrown when a payload read from Redis (a trial hash, a job, a result) does not have the shape Shoal wrote. */
+export class MalformedPayloadError extends ShoalError {
+  constructor(
+    readonly what: string,
+    detail: string,
+  ) {
+    super(`Malformed ${what} in Redis: ${detail}`);
+  }
+}
+
+/** Thrown when a second coordinator tries to run a study that another one holds. */
+export class StudyLeaseError extends ShoalError {
+  constructor(
+    readonly studyName: string,
+    readonly holder: string,
+    readonly ttlMs: number,
+  ) {
+    super(
+      `Study "${studyName}" is already being coordinated by ${holder}. Stop that coordinator first; ` +
+        `if it died, its lease expires within ${Math.ceil(ttlMs / 1000)} s.`,
+    );
+  }
+}

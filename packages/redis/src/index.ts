@@ -1,0 +1,32 @@
+/**
+ * @shoal/redis: studies in Redis behind core's Storage interface, the key layout, the job and
+ * result schemas, and connections.
+ */
+export { createRedisConnection, parseRedisUrl, redactRedisUrl, resolveRedisUrl, type RedisUrlParts } from "./connection.js";
+export { MalformedPayloadError, RedisUrlError, StudyLeaseError } from "./errors.js";
+export { checkKeyName, DEFAULT_PREFIX, DEFAULT_QUEUE, ShoalKeys, trialJobId } from "./keys.js";
+export { RedisStorage } from "./redis-storage.js";
+export {
+  distributionSchema,
+  frozenTrialFromHash,
+  paramValueSchema,
+  parsePayload,
+  studyHashSchema,
+  trialHashSchema,
+  trialJobSchema,
+  trialResultSchema,
+  trialToHash,
+  type TrialJob,
+  type TrialResult,
+} from "./schemas.js";
+export { createStudy, loadStudy, type CreateRedisStudyOptions, type LoadRedisStudyOptions, type StorageOption } from "./study-factory.js";
+export { listStudyNames, readStudyHash, readTrials } from "./study-reads.js";
+export { objectiveIdOf } from "./objective-id.js";
+export { StudyLease } from "./study-lease.js";
+export {
+  announceWorker,
+  listWorkers,
+  withdrawWorker,
+  workerAnnouncementSchema,
+  type WorkerAnnouncement,
+} from "./worker-announcements.js";

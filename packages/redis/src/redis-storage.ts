@@ -1,0 +1,275 @@
+import {
+  InMemoryStorage,
+  StudyNameError,
+  TrialState,
+  type Distribution,
+  type FrozenTrial,
+  type ParamValue,
+  type Storage,
+  type StudyDirection,
+  type StudySummary,
+  type TrialTemplate,
+  type TrialTimes,
+} from "@shoal/core";
+import type { ChainableCommander, Redis } from "ioredis";
+import { createRedisConnection, redactRedisUrl } from "./connection.js";
+import { ShoalKeys } from "./keys.js";
+import { readStudyHash, readTrials } from "./study-reads.js";
+import { trialToHash } from "./schemas.js";
+
+type Write = (multi: ChainableCommander) => void;
+
+/**
+ * Studies in Redis, behind core's synchronous Storage interface: a local copy answers every read
+ * (samplers read on each suggest call), and each change is queued and written through to Redis in
+ * one MULTI per tick (`flush()` waits for it). One process writes a study at a time: the
+ * coordinator, which holds the study's lease; workers only add intermediate values and their
+ * name to the trials they run.
+ *
+ * Load a study (`loadStudy`) before using it: the local copy knows only what was loaded or written
+ * through this instance.
+ */
+export class RedisStorage implements Storage {
+  readonly description: string;
+  private readonly mirror = new InMemoryStorage();
+  private pending: Write[] = [];
+  private flushing: Promise<void> | null = null;
+  private scheduled = false;
+  /** trialId -> the study it belongs to. */
+  private readonly trialStudies = new Map<number, { studyId: number; name: string }>();
+
+  constructor(
+    readonly redis: Redis,
+    readonly keys: ShoalKeys = new ShoalKeys(),
+    url = "redis",
+  ) {
+    this.description = `in Redis at ${redactRedisUrl(url)}`;
+  }
+
+  /** Connects to Redis at `url`. */
+  static connect(url: string, options: { prefix?: string } = {}): RedisStorage {
+    return new RedisStorage(createRedisConnection(url), new ShoalKeys(options.prefix), url);
+  }
+
+  /**
+   * Copies a study from Redis into the local copy (once). Returns false when Redis has no study
+   * of that name.
+   */
+  async loadStudy(studyName: string): Promise<boolean> {
+    try {
+      this.mirror.getStudyIdFromName(studyName);
+      return true;
+    } catch {
+      // not loaded yet
+    }
+    const hash = await readStudyHash(this.redis, this.keys, studyName);
+    if (!hash) return false;
+    const trials = await readTrials(this.redis, this.keys, studyName, hash.nextNumber);
+    const studyId = this.mirror.createStudy(studyName, hash.direction);
+    for (const t of trials) {
+      const { trialId: _ignored, ...rest } = t;
+      const imported = this.mirror.importTrial(studyId, rest);
+      this.trialStudies.set(imported.trialId, { studyId, name: studyName });
+    }
+    return true;
+  }
+
+  /** Re-reads a trial's intermediate values, which the worker running it writes. */
+  async refreshIntermediateValues(studyId: number, number: number): Promise<Record<number, number>> {
+    const name = this.mirror.getStudyName(studyId);
+    const values = await this.redis.hgetall(this.keys.trialValues(name, number));
+    const out: Record<number, number> = {};
+    for (const [step, v] of Object.entries(values)) out[Number(step)] = Number(v);
+    return out;
+  }
+
+  createStudy(studyName: string, direction: StudyDirection): number {
+    const studyId = this.mirror.createStudy(studyName, direction);
+    const createdAt = new Date().toISOString();
+    this.write((m) => {
+      m.sadd(this.keys.studies(), studyName);
+      m.hset(this.keys.study(studyName), { direction, createdAt, nextNumber: "0" });
+    });
+    return studyId;
+  }
+
+  getStudyIdFromName(studyName: string): number {
+    try {
+      return this.mirror.getStudyIdFromName(studyName);
+    } catch (error) {
+      if (error instanceof StudyNameError) {
+        throw new StudyNameError(`No study named "${studyName}" is loaded from Redis; call loadStudy("${studyName}") first, or create it.`);
+      }
+      throw error;
+    }
+  }
+
+  getStudyName(studyId: number): string {
+    return this.mirror.getStudyName(studyId);
+  }
+
+  getStudyDirection(studyId: number): StudyDirection {
+    return this.mirror.getStudyDirection(studyId);
+  }
+
+  getAllStudies(): StudySummary[] {
+    return this.mirror.getAllStudies();
+  }
+
+  setStudyUserAttr(studyId: number, key: string, value: unknown): void {
+    this.mirror.setStudyUserAttr(studyId, key, value);
+    const name = this.getStudyName(studyId);
+    this.write((m) => m.hset(this.keys.study(name), `userAttr:${key}`, JSON.stringify(value)));
+  }
+
+  getStudyUserAttrs(studyId: number): Readonly<Record<string, unknown>> {
+    return this.mirror.getStudyUserAttrs(studyId);
+  }
+
+  createTrial(studyId: number, template?: TrialTemplate): FrozenTrial {
+    const trial = this.mirror.createTrial(studyId, template);
+    const name = this.getStudyName(studyId);
+    this.trialStudies.set(trial.trialId, { studyId, name });
+    this.write((m) => {
+      m.hset(this.keys.trial(name, trial.number), trialToHash(trial));
+      m.hset(this.keys.study(name), "nextNumber", String(trial.number + 1));
+      if (trial.state === TrialState.RUNNING) m.sadd(this.keys.running(name), String(trial.number));
+    });
+    return trial;
+  }
+
+  popWaitingTrial(studyId: number): FrozenTrial | null {
+    const trial = this.mirror.popWaitingTrial(studyId);
+    if (trial) this.writeTrial(studyId, trial, true);
+    return trial;
+  }
+
+  setTrialParam(trialId: number, name: string, value: ParamValue, distribution: Distribution): void {
+    this.mirror.setTrialParam(trialId, name, value, distribution);
+    const trial = this.mirror.getTrial(trialId);
+    const study = this.studyOf(trialId).name;
+    this.write((m) =>
+      m.hset(this.keys.trial(study, trial.number), {
+        params: JSON.stringify(trial.params),
+        distributions: JSON.stringify(trial.distributions),
+      }),
+    );
+  }
+
+  setTrialState(trialId: number, state: TrialState, value?: number | null, times?: TrialTimes): FrozenTrial {
+    const { studyId, name } = this.studyOf(trialId);
+    const previousBest = this.mirror.getBestTrial(studyId);
+    const trial = this.mirror.setTrialState(trialId, state, value, times);
+    const best = this.mirror.getBestTrial(studyId);
+    this.write((m) => {
+      m.hset(this.keys.trial(name, trial.number), trialToHash(trial));
+      if (trial.state === TrialState.RUNNING) m.sadd(this.keys.running(name), String(trial.number));
+      else m.srem(this.keys.running(name), String(trial.number));
+      if (best && best !== previousBest) {
+        m.hset(this.keys.study(name), { bestTrial: String(best.number), bestValue: String(best.value) });
+      }
+    });
+    return trial;
+  }
+
+  setTrialIntermediateValue(trialId: number, step: number, value: number): void {
+    this.mirror.setTrialIntermediateValue(trialId, step, value);
+    const number = this.mirror.getTrial(trialId).number;
+    const { name } = this.studyOf(trialId);
+    this.write((m) => m.hset(this.keys.trialValues(name, number), String(step), String(value)));
+  }
+
+  setTrialUserAttr(trialId: number, key: string, value: unknown): void {
+    this.mirror.setTrialUserAttr(trialId, key, value);
+    const trial = this.mirror.getTrial(trialId);
+    const { name } = this.studyOf(trialId);
+    this.write((m) => m.hset(this.keys.trial(name, trial.number), "userAttrs", JSON.stringify(trial.userAttrs)));
+  }
+
+  setTrialSystemAttr(trialId: number, key: string, value: unknown): void {
+    this.mirror.setTrialSystemAttr(trialId, key, value);
+    this.writeTrial(this.studyOf(trialId).studyId, this.mirror.getTrial(trialId), false);
+  }
+
+  getTrial(trialId: number): FrozenTrial {
+    return this.mirror.getTrial(trialId);
+  }
+
+  getAllTrials(studyId: number, states?: readonly TrialState[]): readonly FrozenTrial[] {
+    return this.mirror.getAllTrials(studyId, states);
+  }
+
+  getBestTrial(studyId: number): FrozenTrial | null {
+    return this.mirror.getBestTrial(studyId);
+  }
+
+  getParamDistribution(studyId: number, name: string): Distribution | undefined {
+    return this.mirror.getParamDistribution(studyId, name);
+  }
+
+  getParamDistributions(studyId: number): Record<string, Distribution> {
+    return this.mirror.getParamDistributions(studyId);
+  }
+
+  /** Resolves once every change made so far is in Redis. Waits through a reconnect. */
+  async flush(): Promise<void> {
+    while (this.pending.length > 0 || this.flushing) {
+      if (this.flushing) {
+        await this.flushing;
+        continue;
+      }
+      const batch = this.pending;
+      this.pending = [];
+      const multi = this.redis.multi();
+      for (const w of batch) w(multi);
+      this.flushing = multi
+        .exec()
+        .then((results) => {
+          const failed = results?.find(([err]) => err);
+          if (failed?.[0]) throw failed[0];
+        })
+        .catch((error: unknown) => {
+          // Keep the batch so nothing is lost; the next flush sends it again (writes are idempotent).
+          this.pending = [...batch, ...this.pending];
+          throw error;
+        })
+        .finally(() => {
+          this.flushing = null;
+        });
+      await this.flushing;
+    }
+  }
+
+  /** Flushes and closes the connection. */
+  async close(): Promise<void> {
+    await this.flush();
+    await this.redis.quit();
+  }
+
+  private write(w: Write): void {
+    this.pending.push(w);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.flush().catch(() => {
+          // Retried by the next flush; callers that must know await flush() themselves.
+        });
+      });
+    }
+  }
+
+  private writeTrial(studyId: number, trial: FrozenTrial, running: boolean): void {
+    const name = this.getStudyName(studyId);
+    this.write((m) => {
+      m.hset(this.keys.trial(name, trial.number), trialToHash(trial));
+      if (running) m.sadd(this.keys.running(name), String(trial.number));
+    });
+  }
+
+  private studyOf(trialId: number): { studyId: number; name: string } {
+    const where = this.trialStudies.get(trialId);
+    if (!where) throw new StudyNameError(`Trial id ${trialId} belongs to no loaded study.`);
+    return where;
+  }
+}

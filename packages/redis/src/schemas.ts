@@ -1,0 +1,151 @@
+import type { Distribution, FrozenTrial, ParamValue } from "@shoal/core";
+import { z } from "zod";
+import { MalformedPayloadError } from "./errors.js";
+
+const finite = z.number().refine(Number.isFinite, { message: "must be a finite number" });
+
+/** A search-space distribution as stored in Redis and carried by jobs. */
+export const distributionSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("float"), low: finite, high: finite, step: finite.positive().nullable(), log: z.boolean() }),
+  z.object({ kind: z.literal("int"), low: z.number().int(), high: z.number().int(), step: z.number().int().positive(), log: z.boolean() }),
+  z.object({ kind: z.literal("categorical"), choices: z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])).min(1).readonly() }),
+]);
+
+export const paramValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const paramsSchema = z.record(z.string(), paramValueSchema);
+const distributionsSchema = z.record(z.string(), distributionSchema);
+const stateSchema = z.enum(["RUNNING", "COMPLETE", "PRUNED", "FAIL", "WAITING"]);
+const finalStateSchema = z.enum(["COMPLETE", "PRUNED", "FAIL"]);
+
+/** The payload of a trial job on the queue: data only, never code. */
+export const trialJobSchema = z.object({
+  v: z.literal(1),
+  study: z.string().min(1),
+  number: z.number().int().nonnegative(),
+  /** The objective the job is for (see `objectiveId`); null when the coordinator does not know it. */
+  objective: z.string().nullable(),
+  /** Values the coordinator sampled; the objective may not ask for all of them (conditional spaces). */
+  params: paramsSchema,
+  distributions: distributionsSchema,
+  /** Fixed by enqueueTrial: used even when out of the pre-sampled space. */
+  fixedParams: paramsSchema.default({}),
+  /** Seeds the worker's sampling of parameters the job does not carry. */
+  seed: z.number().int().nonnegative(),
+  /** The study's direction, for the worker's pruner. */
+  direction: z.enum(["minimize", "maximize"]),
+});
+export type TrialJob = z.infer<typeof trialJobSchema>;
+
+/** What a worker returns for a trial job: the whole outcome, recorded once by the coordinator. */
+export const trialResultSchema = z.object({
+  v: z.literal(1),
+  study: z.string(),
+  number: z.number().int().nonnegative(),
+  state: finalStateSchema,
+  /** Non-finite values travel as null with a failReason. */
+  value: z.number().nullable(),
+  params: paramsSchema,
+  distributions: distributionsSchema,
+  userAttrs: z.record(z.string(), z.unknown()),
+  intermediateValues: z.record(z.string(), z.number()),
+  failReason: z.string().nullable(),
+  worker: z.string(),
+  datetimeStart: z.string(),
+  datetimeComplete: z.string(),
+});
+export type TrialResult = z.infer<typeof trialResultSchema>;
+
+/** Parses a payload with a schema; a mismatch becomes a MalformedPayloadError naming the field. */
+export function parsePayload<S extends z.ZodType>(what: string, schema: S, payload: unknown): z.output<S> {
+  const result = schema.safeParse(payload);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `field "${issue.path.join(".")}": ` : "";
+  throw new MalformedPayloadError(what, `${where}${issue?.message ?? "invalid"}`);
+}
+
+const jsonField = <S extends z.ZodType>(schema: S) =>
+  z.string().transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "is not JSON" });
+      return z.NEVER;
+    }
+  }).pipe(schema);
+
+const optionalDate = z
+  .string()
+  .optional()
+  .transform((s) => (s ? new Date(s) : null));
+
+/** A trial's hash as Shoal writes it (all strings), parsed back into a FrozenTrial's fields. */
+export const trialHashSchema = z.object({
+  number: z.coerce.number().int().nonnegative(),
+  state: stateSchema,
+  value: z
+    .string()
+    .optional()
+    .transform((s) => (s === undefined || s === "" ? null : Number(s))),
+  params: jsonField(paramsSchema),
+  distributions: jsonField(distributionsSchema),
+  userAttrs: jsonField(z.record(z.string(), z.unknown())).optional(),
+  systemAttrs: jsonField(z.record(z.string(), z.unknown())).optional(),
+  datetimeStart: optionalDate,
+  datetimeComplete: optionalDate,
+  worker: z.string().optional(),
+});
+
+/** Turns a trial hash (and its intermediate-values hash) into a FrozenTrial. */
+export function frozenTrialFromHash(
+  trialId: number,
+  hash: Record<string, string>,
+  values: Record<string, string>,
+  what: string,
+): FrozenTrial {
+  const t = parsePayload(what, trialHashSchema, hash);
+  const intermediateValues: Record<number, number> = {};
+  for (const [step, v] of Object.entries(values)) intermediateValues[Number(step)] = Number(v);
+  const systemAttrs = { ...(t.systemAttrs ?? {}) };
+  if (t.worker) systemAttrs.worker = t.worker;
+  return {
+    trialId,
+    number: t.number,
+    state: t.state,
+    value: t.value,
+    params: t.params as Record<string, ParamValue>,
+    distributions: t.distributions as Record<string, Distribution>,
+    userAttrs: t.userAttrs ?? {},
+    systemAttrs,
+    intermediateValues,
+    datetimeStart: t.datetimeStart,
+    datetimeComplete: t.datetimeComplete,
+    duration:
+      t.datetimeStart && t.datetimeComplete ? t.datetimeComplete.getTime() - t.datetimeStart.getTime() : null,
+  };
+}
+
+/** The hash fields of a trial, as written to Redis. */
+export function trialToHash(t: FrozenTrial): Record<string, string> {
+  const { worker, ...systemAttrs } = t.systemAttrs as Record<string, unknown>;
+  return {
+    number: String(t.number),
+    state: t.state,
+    value: t.value === null ? "" : String(t.value),
+    params: JSON.stringify(t.params),
+    distributions: JSON.stringify(t.distributions),
+    userAttrs: JSON.stringify(t.userAttrs),
+    systemAttrs: JSON.stringify(systemAttrs),
+    datetimeStart: t.datetimeStart?.toISOString() ?? "",
+    datetimeComplete: t.datetimeComplete?.toISOString() ?? "",
+    ...(typeof worker === "string" ? { worker } : {}),
+  };
+}
+
+/** The study hash. */
+export const studyHashSchema = z.object({
+  direction: z.enum(["minimize", "maximize"]),
+  createdAt: z.string(),
+  nextNumber: z.coerce.number().int().nonnegative().default(0),
+  objective: z.string().optional(),
+});

@@ -1,0 +1,144 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Redis } from "ioredis";
+
+/** A Redis for tests: a URL, a key prefix of its own, and (when spawned here) stop/restart. */
+export interface TestRedis {
+  url: string;
+  /** A prefix no other test uses, so tests can share one server. */
+  prefix: string;
+  /** Whether this test owns the server (and so may restart it). */
+  owned: boolean;
+  /** Stops the server (owned) or deletes the prefix's keys (shared). */
+  stop(): Promise<void>;
+  /** Kills the server and starts it again on the same port and data dir (AOF on). Owned only. */
+  restart(downMs?: number): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPong(url: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      await client.connect();
+      if ((await client.ping()) === "PONG") return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`redis at ${url} did not answer within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      client.disconnect();
+    }
+  }
+}
+
+async function dockerAnswers(): Promise<boolean> {
+  try {
+    const { existsSync } = await import("node:fs");
+    if (!existsSync("/var/run/docker.sock") && !process.env.DOCKER_HOST) return false;
+    const res = await new Promise<boolean>((resolve) => {
+      const child = spawn("docker", ["info", "--format", "{{.ServerVersion}}"], { stdio: "ignore" });
+      child.on("error", () => resolve(false));
+      child.on("close", (code) => resolve(code === 0));
+    });
+    return res;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A Redis for a test: REDIS_URL when set (with a fresh prefix), else a container when a Docker
+ * engine answers, else a `redis-server` spawned on a free port with AOF on (`restart` works there).
+ */
+export async function startTestRedis(options: { own?: boolean } = {}): Promise<TestRedis> {
+  const prefix = `shoaltest-${randomUUID().slice(0, 8)}`;
+  if (process.env.REDIS_URL && !options.own) {
+    const url = process.env.REDIS_URL;
+    return {
+      url,
+      prefix,
+      owned: false,
+      async stop() {
+        const client = new Redis(url, { maxRetriesPerRequest: 1 });
+        const keys = await client.keys(`${prefix}:*`);
+        if (keys.length > 0) await client.del(...keys);
+        client.disconnect();
+      },
+      async restart() {
+        throw new Error("restart needs a Redis this test owns: start it with { own: true }");
+      },
+    };
+  }
+  if (!options.own && (await dockerAnswers())) {
+    const { RedisContainer } = (await import("@testcontainers/redis")) as typeof import("@testcontainers/redis");
+    const container = await new RedisContainer("redis:7-alpine").start();
+    const url = container.getConnectionUrl();
+    return {
+      url,
+      prefix,
+      owned: true,
+      async stop() {
+        await container.stop();
+      },
+      async restart() {
+        await container.restart();
+      },
+    };
+  }
+  return spawnRedisServer(prefix);
+}
+
+async function spawnRedisServer(prefix: string): Promise<TestRedis> {
+  const port = await freePort();
+  const dir = await mkdtemp(path.join(tmpdir(), "shoal-redis-"));
+  const url = `redis://127.0.0.1:${port}`;
+  let child: ChildProcess | null = null;
+  const start = async () => {
+    child = spawn(
+      "redis-server",
+      ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "yes",
+        "--appendfsync", "always", "--maxmemory-policy", "noeviction", "--protected-mode", "no"],
+      { stdio: "ignore" },
+    );
+    await waitForPong(url);
+  };
+  const kill = async () => {
+    const c = child;
+    if (!c || c.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      c.once("exit", () => resolve());
+      c.kill("SIGKILL");
+    });
+  };
+  await start();
+  return {
+    url,
+    prefix,
+    owned: true,
+    async stop() {
+      await kill();
+      await rm(dir, { recursive: true, force: true });
+    },
+    async restart(downMs = 500) {
+      await kill();
+      await new Promise((r) => setTimeout(r, downMs));
+      await start();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { TrialState, type FrozenTrial, type StudyDirection, type StudyView } from "@shoal/core";
+import { readStudyHash, ShoalKeys } from "@shoal/redis";
+import type { Redis } from "ioredis";
+
+/**
+ * The COMPLETE trials of a study with their intermediate values, as a worker's pruner needs
+ * them: read from Redis and refreshed at most every `maxAgeMs`. A completed trial never changes,
+ * so each refresh reads only the trials that were not complete yet.
+ */
+export class CompletedTrialsCache {
+  private readonly complete = new Map<number, FrozenTrial>();
+  /** Trials that reached a final state: never read again. */
+  private readonly settled = new Set<number>();
+  private readAt = 0;
+  private refreshing: Promise<void> | null = null;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: ShoalKeys,
+    readonly studyName: string,
+    private readonly maxAgeMs = 1000,
+  ) {}
+
+  /** A StudyView over the cached completed trials (all a pruner reads). */
+  view(direction: StudyDirection): StudyView {
+    return {
+      studyName: this.studyName,
+      direction,
+      getTrials: ({ states } = {}) => {
+        const trials = [...this.complete.values()].sort((a, b) => a.number - b.number);
+        return states && !states.includes(TrialState.COMPLETE) ? [] : trials;
+      },
+    };
+  }
+
+  /** Refreshes when older than maxAgeMs; concurrent callers share one refresh. */
+  async refresh(): Promise<void> {
+    if (Date.now() - this.readAt < this.maxAgeMs) return;
+    this.refreshing ??= this.read().finally(() => {
+      this.refreshing = null;
+    });
+    await this.refreshing;
+  }
+
+  private async read(): Promise<void> {
+    const hash = await readStudyHash(this.redis, this.keys, this.studyName);
+    const count = hash?.nextNumber ?? 0;
+    const numbers: number[] = [];
+    for (let n = 0; n < count; n++) if (!this.settled.has(n)) numbers.push(n);
+    if (numbers.length > 0) {
+      const pipeline = this.redis.pipeline();
+      for (const n of numbers) {
+        pipeline.hmget(this.keys.trial(this.studyName, n), "state", "value");
+        pipeline.hgetall(this.keys.trialValues(this.studyName, n));
+      }
+      const replies = (await pipeline.exec()) ?? [];
+      numbers.forEach((n, i) => {
+        const [state, value] = (replies[2 * i]?.[1] as Array<string | null> | undefined) ?? [];
+        if (state === TrialState.PRUNED || state === TrialState.FAIL) this.settled.add(n);
+        if (state !== TrialState.COMPLETE) return;
+        const intermediateValues: Record<number, number> = {};
+        const values = (replies[2 * i + 1]?.[1] as Record<string, string> | undefined) ?? {};
+        for (const [step, v] of Object.entries(values)) intermediateValues[Number(step)] = Number(v);
+        this.settled.add(n);
+        this.complete.set(n, {
+          trialId: -1, number: n, state: TrialState.COMPLETE, value: value ? Number(value) : null, params: {}, distributions: {},
+          userAttrs: {}, systemAttrs: {}, intermediateValues, datetimeStart: null, datetimeComplete: null, duration: null,
+        });
+      });
+    }
+    this.readAt = Date.now();
+  }
+}

@@ -1,0 +1,68 @@
+import { InvalidOptionError, type Logger, type Pruner } from "@shoal/core";
+import { checkKeyName, DEFAULT_PREFIX, DEFAULT_QUEUE } from "@shoal/redis";
+
+/** Options of QueueWorker (the `shoal worker` process). */
+export interface QueueWorkerOptions {
+  redisUrl: string;
+  /** The objective module this worker runs; jobs for another objective are refused. */
+  objectiveModule: string;
+  /** Trials run at once, each in its own thread. @default 1 */
+  concurrency?: number | undefined;
+  /** @default "trials" */
+  queue?: string | undefined;
+  /** @default "shoal" */
+  prefix?: string | undefined;
+  trialTimeoutSeconds?: number | undefined;
+  /** A trial whose worker stops renewing its lock this long is taken back. @default 5000 */
+  lockDurationMs?: number | undefined;
+  /** How often this worker looks for trials whose worker died. @default 5000 */
+  stalledIntervalMs?: number | undefined;
+  /** How many times a trial may be taken back from a dead worker before it FAILs. @default 2 */
+  maxStalledCount?: number | undefined;
+  /** @default MedianPruner with Optuna's defaults */
+  pruner?: Pruner | undefined;
+  /** @default `<host>-<pid>` */
+  workerId?: string | undefined;
+  logger?: Logger | undefined;
+}
+
+/** QueueWorkerOptions with defaults applied and checked once. */
+export interface CompiledQueueWorkerOptions {
+  redisUrl: string;
+  objectiveModule: string;
+  concurrency: number;
+  queue: string;
+  prefix: string;
+  trialTimeoutSeconds: number | undefined;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  maxStalledCount: number;
+  pruner: Pruner | undefined;
+  workerId: string | undefined;
+  logger: Logger | undefined;
+}
+
+function int(option: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidOptionError(option, `must be an integer from ${min} to ${max}, got ${value}.`);
+  }
+  return value;
+}
+
+/** Applies defaults and validates; errors name the option and the allowed range. */
+export function compileQueueWorkerOptions(o: QueueWorkerOptions): CompiledQueueWorkerOptions {
+  return {
+    redisUrl: o.redisUrl,
+    objectiveModule: o.objectiveModule,
+    concurrency: int("concurrency", o.concurrency ?? 1, 1, 1024),
+    queue: checkKeyName("queue", o.queue ?? DEFAULT_QUEUE),
+    prefix: checkKeyName("prefix", o.prefix ?? DEFAULT_PREFIX),
+    trialTimeoutSeconds: o.trialTimeoutSeconds,
+    lockDurationMs: int("lockDurationMs", o.lockDurationMs ?? 5000, 500),
+    stalledIntervalMs: int("stalledIntervalMs", o.stalledIntervalMs ?? 5000, 200),
+    maxStalledCount: int("maxStalledCount", o.maxStalledCount ?? 2, 0),
+    pruner: o.pruner,
+    workerId: o.workerId,
+    logger: o.logger,
+  };
+}

@@ -1,0 +1,233 @@
+import { hostname } from "node:os";
+import {
+  describeBadValue,
+  describeError,
+  getLogger,
+  MedianPruner,
+  type Logger,
+  type Pruner,
+} from "@shoal/core";
+import {
+  announceWorker,
+  createRedisConnection,
+  objectiveIdOf,
+  parsePayload,
+  ShoalKeys,
+  trialJobSchema,
+  withdrawWorker,
+  type TrialJob,
+  type TrialResult,
+  type WorkerAnnouncement,
+} from "@shoal/redis";
+import { UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { TrialRunner } from "../trial-runner.js";
+import { CompletedTrialsCache } from "./completed-trials-cache.js";
+import { compileQueueWorkerOptions, type CompiledQueueWorkerOptions, type QueueWorkerOptions } from "./queue-worker-options.js";
+import { RemoteTrial } from "./remote-trial.js";
+
+// Marks a trial as started by this worker, unless its hash is gone (a deleted study).
+const MARK_STARTED = `if redis.call("EXISTS", KEYS[1]) == 1 then redis.call("HSET", KEYS[1], "worker", ARGV[1], "datetimeStart", ARGV[2]) return 1 end return 0`;
+
+/**
+ * A worker's states:
+ * - `starting`: connecting, loading the objective module in its threads.
+ * - `running`: taking trial jobs, up to `concurrency` at once.
+ * - `draining`: SIGTERM or stop(): takes no job, puts its running trials back in the queue.
+ * - `stopped`: threads and connections closed, announcement withdrawn.
+ */
+export type QueueWorkerState = "starting" | "running" | "draining" | "stopped";
+
+/**
+ * `shoal worker`: a BullMQ worker whose trial jobs run through the TrialRunner, one thread per
+ * trial, never on the event loop (so lock renewal never stalls). It announces itself and its free
+ * slots under `<prefix>:worker:<id>` so the coordinator keeps about that many trials queued.
+ */
+export class QueueWorker {
+  state: QueueWorkerState = "starting";
+  readonly id: string;
+  private readonly o: CompiledQueueWorkerOptions;
+  private readonly keys: ShoalKeys;
+  private readonly redis: Redis;
+  private readonly logger: Logger;
+  private readonly pruner: Pruner;
+  private runner: TrialRunner | null = null;
+  private worker: Worker | null = null;
+  private objectiveId = "";
+  private busy = 0;
+  private readonly caches = new Map<string, CompletedTrialsCache>();
+  private announceTimer: NodeJS.Timeout | null = null;
+  private readonly startedAt = new Date().toISOString();
+  private stopping: Promise<void> | null = null;
+
+  constructor(options: QueueWorkerOptions) {
+    this.o = compileQueueWorkerOptions(options);
+    this.id = this.o.workerId ?? `${hostname()}-${process.pid}`;
+    this.keys = new ShoalKeys(this.o.prefix);
+    this.redis = createRedisConnection(this.o.redisUrl);
+    this.logger = this.o.logger ?? getLogger();
+    this.pruner = this.o.pruner ?? new MedianPruner();
+  }
+
+  /** Loads the objective in every thread, then starts taking jobs. */
+  async start(): Promise<void> {
+    this.objectiveId = await objectiveIdOf(this.o.objectiveModule);
+    this.runner = new TrialRunner({
+      objectiveModule: this.o.objectiveModule,
+      threads: this.o.concurrency,
+      ...(this.o.trialTimeoutSeconds === undefined ? {} : { trialTimeoutSeconds: this.o.trialTimeoutSeconds }),
+    });
+    await this.runner.check();
+    await this.announce();
+    this.worker = new Worker(this.o.queue, (job, token) => this.process(job, token), {
+      connection: createRedisConnection(this.o.redisUrl),
+      prefix: this.o.prefix,
+      concurrency: this.o.concurrency,
+      lockDuration: this.o.lockDurationMs,
+      stalledInterval: this.o.stalledIntervalMs,
+      maxStalledCount: this.o.maxStalledCount,
+      autorun: false,
+    });
+    this.worker.on("failed", (job, error) => {
+      if (error instanceof UnrecoverableError || error.name === "UnrecoverableError") {
+        this.logger.error({ event: "job_refused", jobId: job?.id, reason: error.message }, `Job ${job?.id ?? "?"} refused: ${error.message}`);
+      }
+    });
+    this.worker.on("error", (error) => this.logger.warn({ event: "worker_error", err: error }, `Worker: ${error.message}`));
+    this.state = "running";
+    await this.announce();
+    this.announceTimer = setInterval(() => void this.announce().catch(() => undefined), 1000);
+    this.announceTimer.unref();
+    void this.worker.run();
+    this.logger.info(
+      { event: "worker_started", worker: this.id, queue: this.o.queue, concurrency: this.o.concurrency, objective: this.objectiveId },
+      `Worker ${this.id} started: ${this.o.concurrency} slot(s) on queue "${this.o.queue}" for ${this.objectiveId}`,
+    );
+  }
+
+  /**
+   * Stops taking jobs, puts running trials back in the queue at once (no attempt used: they were
+   * not the trial's fault), closes threads and connections.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.drain();
+    return this.stopping;
+  }
+
+  private async drain(): Promise<void> {
+    this.state = "draining";
+    await this.announce().catch(() => undefined);
+    await this.worker?.pause(true);
+    // Closing the runner rejects the runs in flight; their processors move the jobs back to wait.
+    await this.runner?.close();
+    await this.worker?.close();
+    if (this.announceTimer) clearInterval(this.announceTimer);
+    this.state = "stopped";
+    await withdrawWorker(this.redis, this.keys, this.id).catch(() => undefined);
+    await this.redis.quit().catch(() => undefined);
+    this.logger.info({ event: "worker_stopped", worker: this.id }, `Worker ${this.id} stopped.`);
+  }
+
+  private async process(job: Job, token?: string): Promise<TrialResult> {
+    let data: TrialJob;
+    try {
+      data = parsePayload(`trial job ${job.id ?? "?"}`, trialJobSchema, job.data);
+    } catch (error) {
+      throw new UnrecoverableError((error as Error).message);
+    }
+    if (data.objective !== null && data.objective !== this.objectiveId) {
+      throw new UnrecoverableError(
+        `Job ${job.id ?? "?"} is for the objective ${data.objective}, but this worker runs ${this.objectiveId}; ` +
+          `start a worker with that objective module.`,
+      );
+    }
+    this.busy += 1;
+    void this.announce().catch(() => undefined);
+    try {
+      return await this.runTrial(job, token, data);
+    } finally {
+      this.busy -= 1;
+      void this.announce().catch(() => undefined);
+    }
+  }
+
+  private async runTrial(job: Job, token: string | undefined, data: TrialJob): Promise<TrialResult> {
+    const cache = this.cacheFor(data.study);
+    await cache.refresh();
+    const trial = new RemoteTrial(data, this.pruner, cache.view(data.direction), (step, value) => {
+      void this.redis.hset(this.keys.trialValues(data.study, data.number), String(step), String(value));
+      void cache.refresh().catch(() => undefined);
+    });
+    await this.redis.eval(MARK_STARTED, 1, this.keys.trial(data.study, data.number), this.id, trial.datetimeStart.toISOString());
+    const base = {
+      v: 1 as const,
+      study: data.study,
+      number: data.number,
+      worker: this.id,
+      datetimeStart: trial.datetimeStart.toISOString(),
+    };
+    let state: TrialResult["state"];
+    let value: number | null = null;
+    let failReason: string | null = null;
+    try {
+      const returned = await (this.runner as TrialRunner).run(trial);
+      if (typeof returned === "number" && Number.isFinite(returned)) {
+        state = "COMPLETE";
+        value = returned;
+      } else {
+        state = "FAIL";
+        failReason = describeBadValue(returned);
+      }
+    } catch (error) {
+      if (this.state === "draining" && token !== undefined) {
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      if (error instanceof Error && error.name === "TrialPruned") {
+        state = "PRUNED";
+        const steps = Object.keys(trial.intermediateValues).map(Number);
+        const last = steps.length > 0 ? Math.max(...steps) : null;
+        value = last === null ? null : (trial.intermediateValues[last] ?? null);
+        if (value !== null && !Number.isFinite(value)) value = null;
+      } else {
+        state = "FAIL";
+        failReason = describeError(error);
+      }
+    }
+    return {
+      ...base,
+      state,
+      value,
+      params: { ...trial.params },
+      distributions: { ...trial.distributions },
+      userAttrs: { ...trial.userAttrs },
+      intermediateValues: Object.fromEntries(Object.entries(trial.intermediateValues).filter(([, v]) => Number.isFinite(v))),
+      failReason,
+      datetimeComplete: new Date().toISOString(),
+    };
+  }
+
+  private cacheFor(studyName: string): CompletedTrialsCache {
+    let cache = this.caches.get(studyName);
+    if (!cache) {
+      cache = new CompletedTrialsCache(this.redis, this.keys, studyName);
+      this.caches.set(studyName, cache);
+    }
+    return cache;
+  }
+
+  private async announce(): Promise<void> {
+    const a: WorkerAnnouncement = {
+      id: this.id,
+      host: hostname(),
+      pid: process.pid,
+      queue: this.o.queue,
+      objective: this.objectiveId,
+      slots: this.o.concurrency,
+      free: this.state === "running" ? Math.max(0, this.o.concurrency - this.busy) : 0,
+      startedAt: this.startedAt,
+      state: this.state,
+    };
+    await announceWorker(this.redis, this.keys, a, 5000);
+  }
+}

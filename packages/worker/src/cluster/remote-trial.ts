@@ -1,0 +1,130 @@
+import {
+  categoricalDistribution,
+  checkCompatible,
+  containsValue,
+  deriveSeed,
+  floatDistribution,
+  intDistribution,
+  InvalidOptionError,
+  Rng,
+  sampleUniform,
+  TrialState,
+  type BaseTrial,
+  type CategoricalChoice,
+  type Distribution,
+  type FrozenTrial,
+  type NumericSuggestOptions,
+  type ParamValue,
+  type Pruner,
+  type StudyView,
+} from "@shoal/core";
+import type { TrialJob } from "@shoal/redis";
+
+/**
+ * The trial a cluster worker hands to the objective: params come from the job (pre-sampled by
+ * the coordinator); a parameter the job does not carry is sampled here from its distribution,
+ * seeded by the study seed, trial number and name, and recorded in the result. Reports go to
+ * Redis as they happen, so other workers' pruners see them.
+ */
+export class RemoteTrial implements BaseTrial {
+  readonly number: number;
+  private readonly suggested: Record<string, ParamValue> = {};
+  private readonly suggestedDistributions: Record<string, Distribution> = {};
+  private readonly attrs: Record<string, unknown> = {};
+  private readonly reported: Record<number, number> = {};
+  readonly datetimeStart = new Date();
+
+  constructor(
+    private readonly job: TrialJob,
+    private readonly pruner: Pruner,
+    private readonly view: StudyView,
+    private readonly onReport: (step: number, value: number) => void,
+  ) {
+    this.number = job.number;
+  }
+
+  get params(): Readonly<Record<string, ParamValue>> {
+    return this.suggested;
+  }
+
+  get distributions(): Readonly<Record<string, Distribution>> {
+    return this.suggestedDistributions;
+  }
+
+  get userAttrs(): Readonly<Record<string, unknown>> {
+    return this.attrs;
+  }
+
+  get intermediateValues(): Readonly<Record<number, number>> {
+    return this.reported;
+  }
+
+  suggestFloat(name: string, low: number, high: number, options?: NumericSuggestOptions): number {
+    return this.suggest(name, floatDistribution(name, low, high, options)) as number;
+  }
+
+  suggestInt(name: string, low: number, high: number, options?: NumericSuggestOptions): number {
+    return this.suggest(name, intDistribution(name, low, high, options)) as number;
+  }
+
+  suggestCategorical<T extends CategoricalChoice>(name: string, choices: readonly T[]): T {
+    return this.suggest(name, categoricalDistribution(name, choices)) as T;
+  }
+
+  private suggest(name: string, distribution: Distribution): ParamValue {
+    const existing = this.suggestedDistributions[name];
+    if (existing) {
+      checkCompatible(name, existing, distribution);
+      return this.suggested[name] as ParamValue;
+    }
+    const known = this.job.distributions[name];
+    if (known) checkCompatible(name, known, distribution);
+    let value: ParamValue;
+    if (Object.hasOwn(this.job.fixedParams, name)) {
+      value = this.job.fixedParams[name] as ParamValue;
+    } else if (Object.hasOwn(this.job.params, name) && containsValue(distribution, this.job.params[name] as ParamValue)) {
+      value = this.job.params[name] as ParamValue;
+    } else {
+      value = sampleUniform(new Rng(deriveSeed(this.job.seed, this.job.number, name)), distribution);
+    }
+    this.suggested[name] = value;
+    this.suggestedDistributions[name] = distribution;
+    return value;
+  }
+
+  report(value: number, step: number): void {
+    if (typeof value !== "number") throw new InvalidOptionError("value", `trial.report needs a number, got ${typeof value}.`);
+    if (!Number.isInteger(step) || step < 0) {
+      throw new InvalidOptionError("step", `trial.report needs an integer step >= 0, got ${String(step)}.`);
+    }
+    if (Object.hasOwn(this.reported, step)) return;
+    this.reported[step] = value;
+    this.onReport(step, value);
+  }
+
+  shouldPrune(): boolean {
+    return this.pruner.prune(this.view, this.frozen());
+  }
+
+  setUserAttr(key: string, value: unknown): void {
+    this.attrs[key] = value;
+  }
+
+  /** The trial as a pruner sees it. */
+  frozen(): FrozenTrial {
+    return {
+      trialId: -1,
+      number: this.number,
+      state: TrialState.RUNNING,
+      value: null,
+      params: this.suggested,
+      distributions: this.suggestedDistributions,
+      userAttrs: this.attrs,
+      systemAttrs: {},
+      intermediateValues: this.reported,
+      datetimeStart: this.datetimeStart,
+      datetimeComplete: null,
+      duration: null,
+    };
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * @shoal/worker: runs Shoal trials in worker_threads. The TrialRunner loads an objective module
+ * in a pool of threads and serves each thread's synchronous trial calls; `optimizeLocally` runs a
+ * study on it in this process (the local executor).
+ */
+export {
+  ObjectiveLoadError,
+  ThreadCrashedError,
+  TrialRunnerClosedError,
+  TrialTimeoutError,
+  type ThreadCrashKind,
+} from "./errors.js";
+export { optimizeLocally, type LocalExecutorOptions } from "./local-executor.js";
+export { TrialRunner } from "./trial-runner.js";
+export type { TrialRunnerOptions } from "./trial-runner-options.js";
+export { QueueWorker, type QueueWorkerState } from "./cluster/queue-worker.js";
+export { compileQueueWorkerOptions, type CompiledQueueWorkerOptions, type QueueWorkerOptions } from "./cluster/queue-worker-options.js";
+export { RemoteTrial } from "./cluster/remote-trial.js";

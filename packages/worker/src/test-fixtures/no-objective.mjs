@@ -1,0 +1,4 @@
+export const learningRate = 0.1;
+export function train() {
+  return 1;
+}

@@ -1,0 +1,3 @@
+export function objective(trial) {
+  return trial.suggestFloat("x", 0, 1) +;
+}

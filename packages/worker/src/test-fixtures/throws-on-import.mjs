@@ -1,0 +1,1 @@
+throw new Error("data set not found: iris.csv");

@@ -1,0 +1,12 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+import { sourceAliases } from "../../vitest.shared.js";
+
+export default defineConfig({
+  resolve: { alias: sourceAliases },
+  test: {
+    include: ["src/**/*.test.ts"],
+    testTimeout: 30_000,
+    env: { TSX_TSCONFIG_PATH: fileURLToPath(new URL("./tsconfig.vitest-threads.json", import.meta.url)) },
+  },
+});

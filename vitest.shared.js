@@ -1,0 +1,12 @@
+// Tests import each package from its src, never a possibly stale dist.
+import { fileURLToPath } from "node:url";
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+
+export const sourceAliases = {
+  "@shoal/core": here("./packages/core/src/index.ts"),
+  "@shoal/redis": here("./packages/redis/src/index.ts"),
+  "@shoal/worker": here("./packages/worker/src/index.ts"),
+  "@shoal/coordinator": here("./packages/coordinator/src/index.ts"),
+  "@shoal/viz": here("./packages/viz/src/index.ts"),
+};
