@@ -92,5 +92,6 @@ export class RemoteError extends Error {
 /** The short form used in log lines, shaped like Python's repr: `Error('boom')`. */
 export function describeError(error: unknown): string {
   const { name, message } = serializeError(error);
-  return `${name}(${JSON.stringify(message).replace(/^"|"$/g, "'")})`;
+  const quoted = message.replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\n/g, "\\n");
+  return `${name}('${quoted}')`;
 }

@@ -37,7 +37,7 @@ describe("shoal optimize flags", () => {
   it.each([
     [["--trials", "5"], /missing the objective module/],
     [[objective], /give --trials N or --timeout S/],
-    [[objective, "--trials", "-1"], /--trials must be a whole number >= 0, got "-1"/],
+    [[objective, "--trials=-1"], /--trials must be a whole number >= 0, got "-1"/],
     [[objective, "--trials", "ten"], /--trials must be a whole number >= 0, got "ten"/],
     [[objective, "--trials", "5", "--jobs", "0"], /--jobs must be a whole number from 1 to 1024, got "0"/],
     [[objective, "--trials", "5", "--direction", "up"], /--direction must be one of minimize, maximize, got "up"/],

@@ -1,0 +1,80 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { readStudyJson, writeReport } from "@shoal/viz";
+import { z } from "zod";
+import { UsageError } from "../errors.js";
+import { parseFlags } from "../flags.js";
+
+export const REPORT_USAGE = `Usage: shoal report --out DIR [options]
+
+Writes a study's plots as an HTML report that opens offline: DIR/report.html (a summary with
+the best trial, trial counts by state and parameter importances, then every plot) and one HTML
+page per plot.
+
+Options:
+  --out DIR           where to write the report
+  --from PATH         the study: a trials.json written by \`shoal optimize --out\`, or its
+                      directory (default: DIR/trials.json)
+  --png               also render each plot as DIR/<plot>.png, through headless Chromium
+  --browser PATH      the Chromium or Chrome to render PNGs with (default /usr/bin/chromium)
+  -h, --help          this help`;
+
+const reportFlags = z.object({
+  out: z.string().min(1, { message: "--out must name a directory" }).optional(),
+  from: z.string().min(1, { message: "--from must name a trials.json file or its directory" }).optional(),
+  png: z.boolean().default(false),
+  browser: z.string().min(1, { message: "--browser must be the path of a Chromium executable" }).optional(),
+  help: z.boolean().default(false),
+});
+
+/** `shoal report`'s flags after validation: plain, typed, defaulted. */
+export interface ReportCommand {
+  outDir: string;
+  /** The trials.json (or the directory holding it) to read the study from. */
+  from: string;
+  png: boolean;
+  browser: string | undefined;
+}
+
+/** Validates `shoal report` arguments; returns null when help was asked for. */
+export function parseReportArgs(argv: readonly string[], cwd = process.cwd()): ReportCommand | null {
+  const { values, positionals } = parseFlags(
+    "report",
+    argv,
+    {
+      out: { type: "string" },
+      from: { type: "string" },
+      png: { type: "boolean" },
+      browser: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    reportFlags,
+  );
+  if (values.help) return null;
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals.join(" ")}: the study comes from --from PATH.`, "report");
+  if (values.out === undefined) throw new UsageError("missing --out DIR, the directory to write report.html into.", "report");
+  if (values.browser !== undefined && values.png !== true) throw new UsageError("--browser is only used with --png.", "report");
+  const outDir = path.resolve(cwd, values.out);
+  const from = values.from === undefined ? path.join(outDir, "trials.json") : path.resolve(cwd, values.from);
+  if (!existsSync(from)) {
+    throw new UsageError(
+      values.from === undefined
+        ? `no study in ${outDir}: write one there with \`shoal optimize <objective> --trials N --out ${values.out}\`, or give --from PATH.`
+        : `--from ${values.from}: no such file or directory.`,
+      "report",
+    );
+  }
+  return { outDir, from, png: values.png, browser: values.browser === undefined ? undefined : path.resolve(cwd, values.browser) };
+}
+
+/** Runs `shoal report`: reads the study, writes the report and prints where it is. */
+export async function runReport(command: ReportCommand): Promise<number> {
+  const study = await readStudyJson(command.from);
+  const result = await writeReport(study, { outDir: command.outDir, png: command.png, browser: command.browser });
+  const pages = Object.keys(result.plotFiles).length;
+  process.stdout.write(
+    `Wrote the report of study "${study.studyName}" (${result.summary.trialCount} trials): ${result.reportFile}\n` +
+      `and ${pages} plot pages${command.png ? ` and ${result.pngFiles.length} PNG images` : ""} in ${command.outDir}\n`,
+  );
+  return 0;
+}
