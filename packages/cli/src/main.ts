@@ -12,6 +12,7 @@ import {
   TRIALS_USAGE,
 } from "./commands/cluster-queries.js";
 import { OPTIMIZE_USAGE, parseOptimizeArgs, runOptimize } from "./commands/optimize.js";
+import { parseReportArgs, REPORT_USAGE, runReport } from "./commands/report.js";
 import { parseWorkerArgs, runWorker, WORKER_USAGE } from "./commands/worker.js";
 import { UsageError } from "./errors.js";
 
@@ -23,6 +24,7 @@ Commands:
   status                        a study's trials, queue, running trials and workers, from Redis
   trials                        list a study's trials from Redis (table, json or csv)
   studies                       list the studies in Redis
+  report --out DIR              the study's plots as an offline HTML report (and PNGs with --png)
 
 Run \`shoal <command> --help\` for a command's options.`;
 
@@ -32,6 +34,7 @@ const usages: Record<string, string> = {
   status: STATUS_USAGE,
   trials: TRIALS_USAGE,
   studies: STUDIES_USAGE,
+  report: REPORT_USAGE,
 };
 
 /** Runs a parsed command, or prints its usage when it asked for --help (parse returned null). */
@@ -63,6 +66,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await dispatch(TRIALS_USAGE, parseTrialsArgs(rest), runTrials);
       case "studies":
         return await dispatch(STUDIES_USAGE, parseStudiesArgs(rest), runStudies);
+      case "report":
+        return await dispatch(REPORT_USAGE, parseReportArgs(rest), runReport);
       case "--version":
       case "-v":
         process.stdout.write(`${version()}\n`);

@@ -75,3 +75,4 @@ export {
 export type { StudyView } from "./study-view.js";
 export { Trial, type BaseTrial, type TrialContext } from "./trial.js";
 export { isFinished, TrialState } from "./trial-state.js";
+export * from "./importance/index.js";

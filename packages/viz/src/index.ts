@@ -14,7 +14,7 @@ export { plotParallelCoordinate, type ParallelCoordinateOptions } from "./plots/
 export { plotParamImportances, type ParamImportancesPlotOptions } from "./plots/param-importances.js";
 export { plotSlice, type SliceOptions } from "./plots/slice.js";
 export { plotTimeline, type TimelineOptions } from "./plots/timeline.js";
-export { CHROMIUM_ARGS, DEFAULT_BROWSER, type BrowserOptions } from "./png/browser.js";
+export { CHROMIUM_ARGS, DEFAULT_BROWSER, withBrowserPage, type BrowserOptions } from "./png/browser.js";
 export { renderPng, renderPngs, type PngOptions } from "./png/render-png.js";
 export { REPORT_PLOT_NAMES, type ReportPlotName } from "./report/report-figures.js";
 export type { StudySummary } from "./report/summary.js";

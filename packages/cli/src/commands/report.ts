@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { readStudyJson, writeReport } from "@shoal/viz";
+import { createRedisConnection, readStudyHash, readTrials, ShoalKeys } from "@shoal/redis";
+import { readStudyJson, StudySnapshot, writeReport } from "@shoal/viz";
 import { z } from "zod";
 import { UsageError } from "../errors.js";
-import { parseFlags } from "../flags.js";
+import { parseFlags, parseRedisFlag } from "../flags.js";
 
 export const REPORT_USAGE = `Usage: shoal report --out DIR [options]
 
@@ -15,6 +16,9 @@ Options:
   --out DIR           where to write the report
   --from PATH         the study: a trials.json written by \`shoal optimize --out\`, or its
                       directory (default: DIR/trials.json)
+  --redis URL         read the study from Redis instead (with --study NAME)
+  --study NAME        the study to read from Redis
+  --prefix P          Redis key prefix (default shoal)
   --png               also render each plot as DIR/<plot>.png, through headless Chromium
   --browser PATH      the Chromium or Chrome to render PNGs with (default /usr/bin/chromium)
   -h, --help          this help`;
@@ -24,14 +28,17 @@ const reportFlags = z.object({
   from: z.string().min(1, { message: "--from must name a trials.json file or its directory" }).optional(),
   png: z.boolean().default(false),
   browser: z.string().min(1, { message: "--browser must be the path of a Chromium executable" }).optional(),
+  redis: z.string().min(1).optional(),
+  study: z.string().min(1).optional(),
+  prefix: z.string().min(1).optional(),
   help: z.boolean().default(false),
 });
 
 /** `shoal report`'s flags after validation: plain, typed, defaulted. */
 export interface ReportCommand {
   outDir: string;
-  /** The trials.json (or the directory holding it) to read the study from. */
-  from: string;
+  /** The trials.json (or the directory holding it) to read the study from, or a study in Redis. */
+  from: string | { redisUrl: string; studyName: string; prefix: string | undefined };
   png: boolean;
   browser: string | undefined;
 }
@@ -46,6 +53,9 @@ export function parseReportArgs(argv: readonly string[], cwd = process.cwd()): R
       from: { type: "string" },
       png: { type: "boolean" },
       browser: { type: "string" },
+      redis: { type: "string" },
+      study: { type: "string" },
+      prefix: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     reportFlags,
@@ -55,6 +65,13 @@ export function parseReportArgs(argv: readonly string[], cwd = process.cwd()): R
   if (values.out === undefined) throw new UsageError("missing --out DIR, the directory to write report.html into.", "report");
   if (values.browser !== undefined && values.png !== true) throw new UsageError("--browser is only used with --png.", "report");
   const outDir = path.resolve(cwd, values.out);
+  const browser = values.browser === undefined ? undefined : path.resolve(cwd, values.browser);
+  if (values.redis !== undefined || values.study !== undefined) {
+    if (values.redis === undefined || values.study === undefined) throw new UsageError("--redis URL and --study NAME go together.", "report");
+    if (values.from !== undefined) throw new UsageError("give either --from PATH or --redis URL --study NAME, not both.", "report");
+    return { outDir, from: { redisUrl: parseRedisFlag(values.redis, "report"), studyName: values.study, prefix: values.prefix }, png: values.png, browser };
+  }
+  if (values.prefix !== undefined) throw new UsageError("--prefix needs --redis.", "report");
   const from = values.from === undefined ? path.join(outDir, "trials.json") : path.resolve(cwd, values.from);
   if (!existsSync(from)) {
     throw new UsageError(
@@ -64,12 +81,12 @@ export function parseReportArgs(argv: readonly string[], cwd = process.cwd()): R
       "report",
     );
   }
-  return { outDir, from, png: values.png, browser: values.browser === undefined ? undefined : path.resolve(cwd, values.browser) };
+  return { outDir, from, png: values.png, browser };
 }
 
 /** Runs `shoal report`: reads the study, writes the report and prints where it is. */
 export async function runReport(command: ReportCommand): Promise<number> {
-  const study = await readStudyJson(command.from);
+  const study = typeof command.from === "string" ? await readStudyJson(command.from) : await readRedisStudy(command.from);
   const result = await writeReport(study, { outDir: command.outDir, png: command.png, browser: command.browser });
   const pages = Object.keys(result.plotFiles).length;
   process.stdout.write(
@@ -77,4 +94,16 @@ export async function runReport(command: ReportCommand): Promise<number> {
       `and ${pages} plot pages${command.png ? ` and ${result.pngFiles.length} PNG images` : ""} in ${command.outDir}\n`,
   );
   return 0;
+}
+
+async function readRedisStudy(from: { redisUrl: string; studyName: string; prefix: string | undefined }): Promise<StudySnapshot> {
+  const redis = createRedisConnection(from.redisUrl, { maxRetriesPerRequest: 1, retryStrategy: (n) => (n > 3 ? null : 200) });
+  try {
+    const keys = new ShoalKeys(from.prefix);
+    const hash = await readStudyHash(redis, keys, from.studyName);
+    if (!hash) throw new UsageError(`no study named "${from.studyName}" under the prefix "${keys.prefix}".`, "report");
+    return new StudySnapshot(from.studyName, hash.direction, await readTrials(redis, keys, from.studyName, hash.nextNumber));
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -56,19 +56,31 @@ export function sortByFeature(features: readonly Float64Array[]): Uint32Array[] 
 export function fitRegressionTree(input: TreeInput, sampleWeight: Float64Array, options: TreeOptions): RegressionTree {
   const { features, targets } = input;
   const n = targets.length;
+  let m = 0;
+  for (let i = 0; i < n; i++) if ((sampleWeight[i] as number) > 0) m++;
   // Each feature's active samples in that feature's order; a node owns the range [start, end) of
   // every one of these arrays, and the ranges hold the same samples.
-  const sorted = input.order.map((o) => o.filter((i) => (sampleWeight[i] as number) > 0));
-  const samples = sorted[0] ?? Uint32Array.from({ length: n }, (_, i) => i).filter((i) => (sampleWeight[i] as number) > 0);
+  const sorted = input.order.map((order) => activeInOrder(order, sampleWeight, m));
+  const members = sorted[0] ?? activeInOrder(Uint32Array.from({ length: n }, (_, i) => i), sampleWeight, m);
   const goesLeft = new Uint8Array(n);
-  const buffer = new Uint32Array(samples.length);
-  const nodes = new NodeList();
+  const buffer = new Uint32Array(m);
+  const nodes = new NodeList(Math.max(1, 2 * m - 1));
 
-  const stack: Array<{ node: number; start: number; end: number; depth: number }> = [];
-  stack.push({ node: nodes.add(), start: 0, end: samples.length, depth: 0 });
-  while (stack.length > 0) {
-    const { node, start, end, depth } = stack.pop() as (typeof stack)[number];
-    const members = sorted[0] ?? samples;
+  // Pending nodes as parallel stacks: node id, range start, range end, depth.
+  const stack = new Int32Array(4 * Math.max(1, 2 * m));
+  let top = 0;
+  const push = (node: number, start: number, end: number, depth: number): void => {
+    stack[top++] = node;
+    stack[top++] = start;
+    stack[top++] = end;
+    stack[top++] = depth;
+  };
+  push(nodes.add(), 0, m, 0);
+  while (top > 0) {
+    const depth = stack[--top] as number;
+    const end = stack[--top] as number;
+    const start = stack[--top] as number;
+    const node = stack[--top] as number;
     let w = 0;
     let s = 0;
     let ss = 0;
@@ -101,10 +113,21 @@ export function fitRegressionTree(input: TreeInput, sampleWeight: Float64Array, 
     const left = nodes.add();
     const right = nodes.add();
     nodes.setSplit(node, split.feature, split.threshold, left, right);
-    stack.push({ node: right, start: start + nLeft, end, depth: depth + 1 });
-    stack.push({ node: left, start, end: start + nLeft, depth: depth + 1 });
+    push(right, start + nLeft, end, depth + 1);
+    push(left, start, start + nLeft, depth + 1);
   }
   return nodes.freeze();
+}
+
+/** The samples of `order` whose weight is positive, in the same order. */
+function activeInOrder(order: Uint32Array, sampleWeight: Float64Array, count: number): Uint32Array {
+  const out = new Uint32Array(count);
+  let k = 0;
+  for (let j = 0; j < order.length; j++) {
+    const i = order[j] as number;
+    if ((sampleWeight[i] as number) > 0) out[k++] = i;
+  }
+  return out;
 }
 
 /** The tree's prediction for one sample (`x[f]` is feature f). */
@@ -175,25 +198,29 @@ function stablePartition(order: Uint32Array, start: number, end: number, goesLef
   order.set(buffer.subarray(0, r), l);
 }
 
-/** Growable node arrays. */
+/** Node arrays sized for the most nodes a tree on m samples can have (2m - 1). */
 class NodeList {
-  private feature: number[] = [];
-  private threshold: number[] = [];
-  private left: number[] = [];
-  private right: number[] = [];
-  private value: number[] = [];
-  private weight: number[] = [];
-  private impurity: number[] = [];
+  private count = 0;
+  private readonly feature: Int32Array;
+  private readonly threshold: Float64Array;
+  private readonly left: Int32Array;
+  private readonly right: Int32Array;
+  private readonly value: Float64Array;
+  private readonly weight: Float64Array;
+  private readonly impurity: Float64Array;
+
+  constructor(capacity: number) {
+    this.feature = new Int32Array(capacity).fill(-1);
+    this.threshold = new Float64Array(capacity).fill(Number.NaN);
+    this.left = new Int32Array(capacity).fill(-1);
+    this.right = new Int32Array(capacity).fill(-1);
+    this.value = new Float64Array(capacity);
+    this.weight = new Float64Array(capacity);
+    this.impurity = new Float64Array(capacity);
+  }
 
   add(): number {
-    this.feature.push(-1);
-    this.threshold.push(Number.NaN);
-    this.left.push(-1);
-    this.right.push(-1);
-    this.value.push(0);
-    this.weight.push(0);
-    this.impurity.push(0);
-    return this.feature.length - 1;
+    return this.count++;
   }
 
   setStats(node: number, value: number, weight: number, impurity: number): void {
@@ -210,15 +237,16 @@ class NodeList {
   }
 
   freeze(): RegressionTree {
+    const n = this.count;
     return {
-      nodeCount: this.feature.length,
-      feature: Int32Array.from(this.feature),
-      threshold: Float64Array.from(this.threshold),
-      left: Int32Array.from(this.left),
-      right: Int32Array.from(this.right),
-      value: Float64Array.from(this.value),
-      weight: Float64Array.from(this.weight),
-      impurity: Float64Array.from(this.impurity),
+      nodeCount: n,
+      feature: this.feature.slice(0, n),
+      threshold: this.threshold.slice(0, n),
+      left: this.left.slice(0, n),
+      right: this.right.slice(0, n),
+      value: this.value.slice(0, n),
+      weight: this.weight.slice(0, n),
+      impurity: this.impurity.slice(0, n),
     };
   }
 }

@@ -7,11 +7,14 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
-/** A plot's container and the JSON it is drawn from; `drawPlotsScript` draws every one on the page. */
-export function plotBlock(id: string, figure: PlotlyFigure, style = ""): string {
+/**
+ * A plot's container and the JSON it is drawn from (the page's draw script draws every one).
+ * `json` is the figure already serialised by `figureJson`, when the caller has it.
+ */
+export function plotBlock(id: string, figure: PlotlyFigure, style = "", json = figureJson(figure)): string {
   return (
     `<div class="shoal-plot" id="${escapeHtml(id)}" style="${escapeHtml(style)}"></div>\n` +
-    `<script type="application/json" class="shoal-figure" data-target="${escapeHtml(id)}">${figureJson(figure)}</script>\n`
+    `<script type="application/json" class="shoal-figure" data-target="${escapeHtml(id)}">${json}</script>\n`
   );
 }
 

@@ -1,4 +1,4 @@
-import { categoricalDistribution, floatDistribution } from "@shoal/core";
+import { categoricalDistribution, floatDistribution, type FrozenTrial } from "@shoal/core";
 import { describe, expect, it } from "vitest";
 import { figureMessage } from "../figure.js";
 import { snapshot, trial } from "../test-fixtures/frozen-trials.js";
@@ -46,7 +46,7 @@ describe("plotContour", () => {
   });
 
   it("says a param with one value cannot span a contour", () => {
-    const fixed = trials.map((t) => ({ ...t, params: { ...t.params, kind: "a" } }));
+    const fixed: FrozenTrial[] = trials.map((t) => ({ ...t, params: { ...t.params, kind: "a" } }));
     const fig = plotContour(snapshot(fixed), { params: ["x", "kind"] });
     expect(figureMessage(fig)).toBe('Parameter "kind" has only one value ("a") in the completed trials, so it cannot span a contour.');
     const byDefault = plotContour(snapshot(fixed.map((t) => ({ ...t, params: { x: t.params.x ?? 0, kind: "a" } }))));

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Page } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { BrowserLaunchError, BrowserNotFoundError } from "../errors.js";
 
 /** Where PNG rendering looks for Chromium unless told otherwise (Debian's `chromium` package). */
@@ -38,7 +38,7 @@ export async function withBrowserPage<T>(options: BrowserOptions, use: (page: Pa
   if (!existsSync(executablePath)) throw new BrowserNotFoundError(executablePath);
   const userDataDir = await mkdtemp(path.join(tmpdir(), "shoal-chromium-"));
   try {
-    let context;
+    let context: BrowserContext;
     try {
       context = await chromium.launchPersistentContext(userDataDir, {
         executablePath,

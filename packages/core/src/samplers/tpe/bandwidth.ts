@@ -46,7 +46,8 @@ export function kernelBandwidths(
   return sigmas;
 }
 
-function isAscending(values: Float64Array): boolean {
+/** True when the values never decrease. */
+export function isAscending(values: Float64Array): boolean {
   for (let i = 1; i < values.length; i++) if ((values[i] as number) < (values[i - 1] as number)) return false;
   return true;
 }

@@ -32,10 +32,11 @@ export function logSumExp(values: Float64Array): number {
   let max = Number.NEGATIVE_INFINITY;
   for (let k = 0; k < values.length; k++) if ((values[k] as number) > max) max = values[k] as number;
   if (max === Number.NEGATIVE_INFINITY) return max;
+  const cut = max + NEGLIGIBLE;
   let sum = 0;
   for (let k = 0; k < values.length; k++) {
-    const v = (values[k] as number) - max;
-    if (v > NEGLIGIBLE) sum += expNonPositive(v);
+    const v = values[k] as number;
+    if (v > cut) sum += expNonPositive(v - max);
   }
   return max + Math.log(sum);
 }

@@ -1,6 +1,7 @@
 import type { Rng } from "../../rng.js";
 import { kernelBandwidths } from "./bandwidth.js";
 import { CategoricalKernels, DiscreteKernels, TruncatedNormalKernels, type DimensionKernels } from "./kernels.js";
+import { logSumExp } from "./log-sum-exp.js";
 import type { Observations } from "./observations.js";
 import type { Dimension } from "./param-transform.js";
 
@@ -26,6 +27,8 @@ export class ParzenEstimator {
   /** Per component: log weight + every dimension's constant log term. */
   private readonly baseLogDensity: Float64Array;
   private readonly kernels: DimensionKernels[];
+  /** Set when the only dimension is continuous: then one fused pass gives the log density. */
+  private readonly single: TruncatedNormalKernels | null;
   private readonly scratch: Float64Array;
 
   /**
@@ -48,7 +51,9 @@ export class ParzenEstimator {
     this.kernels = dims.map((dim, d) =>
       buildKernels(dim, observations.columns[d] as Float64Array, n, params, dims.length, this.baseLogDensity),
     );
-    this.scratch = dims.length > 1 ? new Float64Array(n + 1) : this.baseLogDensity;
+    const only = this.kernels[0];
+    this.single = this.kernels.length === 1 && only instanceof TruncatedNormalKernels ? only : null;
+    this.scratch = new Float64Array(n + 1);
   }
 
   /** `count` draws, row-major (count x nDims), transformed and on each parameter's grid. */
@@ -64,15 +69,17 @@ export class ParzenEstimator {
   /** Writes the log density of each of the `count` row-major points into `out`. */
   logPdf(points: Float64Array, count: number, out: Float64Array): void {
     const D = this.nDims;
-    const last = this.kernels[D - 1] as DimensionKernels;
     for (let i = 0; i < count; i++) {
-      let acc = this.baseLogDensity;
-      if (D > 1) {
-        acc = this.scratch;
-        acc.set(this.baseLogDensity);
-        for (let d = 0; d < D - 1; d++) (this.kernels[d] as DimensionKernels).addLogDensity(points[i * D + d] as number, acc);
+      if (this.single !== null) {
+        out[i] = this.single.logSumExpWith(points[i] as number, this.baseLogDensity, this.scratch);
+        continue;
       }
-      out[i] = last.logSumExpWith(points[i * D + D - 1] as number, acc);
+      // One pass per dimension over all components (faster than component-major with an inner
+      // loop over dimensions), then the log-sum-exp.
+      const acc = this.scratch;
+      acc.set(this.baseLogDensity);
+      for (let d = 0; d < D; d++) (this.kernels[d] as DimensionKernels).addLogDensity(points[i * D + d] as number, acc);
+      out[i] = logSumExp(acc);
     }
   }
 }

@@ -6,6 +6,7 @@ import { TrialState } from "../../trial-state.js";
 import { sampleUniform } from "../random-sampler.js";
 import type { Sampler, SearchSpace } from "../sampler.js";
 import { ParzenEstimator, type ParzenEstimatorParameters } from "./parzen-estimator.js";
+import { bestCandidate } from "./candidate-selection.js";
 import { ObservationStore } from "./observation-store.js";
 import { ObservationGatherer, sideOf, type Side } from "./observations.js";
 import { toDimension, untransform, type Dimension } from "./param-transform.js";
@@ -148,19 +149,7 @@ export class TPESampler implements Sampler {
 
     const count = this.options.nEiCandidates;
     const candidates = below.sample(rng, count);
-    const logL = new Float64Array(count);
-    const logG = new Float64Array(count);
-    below.logPdf(candidates, count, logL);
-    above.logPdf(candidates, count, logG);
-    let best = 0;
-    let bestScore = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < count; i++) {
-      const score = (logL[i] as number) - (logG[i] as number);
-      if (score > bestScore) {
-        bestScore = score;
-        best = i;
-      }
-    }
+    const best = bestCandidate(below, above, candidates, count);
     const params: Record<string, ParamValue> = {};
     names.forEach((name, d) => {
       params[name] = untransform(dims[d] as Dimension, candidates[best * dims.length + d] as number);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   erf,
   erfc,
+  logCentralMass,
   logGaussMass,
   logNormalCdf,
   normalCdf,
@@ -128,5 +129,26 @@ describe("truncated normal", () => {
     expect((sum * (high - low)) / n).toBeCloseTo(1, 6);
     expect(truncatedNormalLogPdf(1.1, mu, sigma, low, high)).toBe(Number.NEGATIVE_INFINITY);
     expect(normalCdf(0)).toBe(0.5);
+  });
+});
+
+describe("logCentralMass", () => {
+  it("matches logGaussMass to 2e-12 for ranges that hold the mean and are a sigma wide", () => {
+    // TPE's kernels have sigma <= range, so their [a, b] is at least 1 wide.
+    let worst = 0;
+    for (let i = 0; i <= 2000; i++) {
+      const a = -i / 200; // 0 .. -10
+      for (const b of [0, 0.001, 0.3, 1, 2.5, 5.123, 8.49, 8.5, 9, 40]) {
+        if (b - a < 1) continue;
+        worst = Math.max(worst, Math.abs(logCentralMass(a, b) - logGaussMass(a, b)));
+      }
+    }
+    expect(worst).toBeLessThan(2e-12);
+    // Narrower ones keep an absolute error of 1e-12 in the mass.
+    expect(Math.abs(Math.exp(logCentralMass(0, 0.001)) - Math.exp(logGaussMass(0, 0.001)))).toBeLessThan(1e-12);
+  });
+
+  it("falls back to the exact mass when the mean is outside the range", () => {
+    expect(logCentralMass(5, 5.1)).toBe(logGaussMass(5, 5.1));
   });
 });

@@ -1,0 +1,277 @@
+/**
+ * Cluster throughput with a free objective: trials per second of one coordinator (in this
+ * process, `runCoordinator`) against 1, 2 and 4 `shoal worker` processes, random and TPE
+ * samplers, beside BullMQ's bare job throughput measured in the same run on the same Redis
+ * (Queue.addBulk of N no-op jobs, plain BullMQ Workers with the same concurrency, jobs/s from the
+ * first add to the last completion; in this process and in 1/2/4 processes).
+ * Target: Shoal >= 1/3 of the bare rate with the random sampler.
+ *
+ *   npx tsx bench/cluster-throughput.ts [--trials 1000] [--bare-jobs 5000] [--concurrency 2]
+ *                                      [--procs 1,2,4] [--samplers random,tpe] [--fsync always|everysec]
+ *                                      [--commandstats] [--coordinator path/to/patched-coordinator.ts]
+ *
+ * Redis is `startTestRedis({ own: true })`: AOF with appendfsync always, as the tests run it;
+ * --fsync everysec switches it (CONFIG SET) to the usual production setting.
+ */
+import os from "node:os";
+import path from "node:path";
+import { createLogger, RandomSampler, TPESampler, TrialState, type Sampler } from "@shoal/core";
+import { runCoordinator as shippedRunCoordinator } from "@shoal/coordinator";
+import { objectiveIdOf } from "@shoal/redis";
+import { Queue, Worker } from "bullmq";
+import { Redis } from "ioredis";
+import {
+  fixture,
+  flags as parseFlags,
+  fmt,
+  spawnChild,
+  startBenchRedis,
+  startShoalWorker,
+  stopBenchRedis,
+  stopChildren,
+  table,
+  type Child,
+} from "./cluster-common.js";
+
+const f = parseFlags();
+const N_TRIALS = f.num("trials", 1000);
+const N_BARE = f.num("bare-jobs", 5000);
+const CONCURRENCY = f.num("concurrency", 2);
+const PROCS = f.str("procs", "1,2,4").split(",").map(Number);
+const SAMPLERS = f.str("samplers", "random,tpe").split(",");
+const FSYNC = f.str("fsync", "everysec") as "always" | "everysec";
+const COMMANDSTATS = f.has("commandstats");
+// --coordinator PATH: a module exporting runCoordinator (a patched copy) to compare with the shipped one.
+const COORDINATOR = f.str("coordinator", "");
+const runCoordinator: typeof shippedRunCoordinator = COORDINATOR
+  ? ((await import(path.resolve(COORDINATOR))) as { runCoordinator: typeof shippedRunCoordinator }).runCoordinator
+  : shippedRunCoordinator;
+const OBJECTIVE = fixture("cluster-free.mjs");
+const BARE_WORKER = fixture("cluster-bare-worker.mjs");
+const silent = createLogger({ level: "silent" });
+const problems: string[] = [];
+
+const makeSampler = (name: string): Sampler => (name === "random" ? new RandomSampler({ seed: 0 }) : new TPESampler({ seed: 0 }));
+
+/** CPU seconds (user + system) of a process, from /proc (Linux); NaN elsewhere. */
+async function cpuSeconds(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const { readFile } = await import("node:fs/promises");
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s)
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function redisCpu(admin: Redis): Promise<number> {
+  const info = await admin.info("cpu");
+  const get = (k: string) => Number(new RegExp(`^${k}:([\\d.]+)`, "m").exec(info)?.[1] ?? "NaN");
+  return get("used_cpu_user") + get("used_cpu_sys");
+}
+
+async function commandStats(admin: Redis): Promise<Map<string, number>> {
+  const info = await admin.info("commandstats");
+  const out = new Map<string, number>();
+  for (const m of info.matchAll(/^cmdstat_(\S+):calls=(\d+)/gm)) out.set(m[1] as string, Number(m[2]));
+  return out;
+}
+
+function diffStats(before: Map<string, number>, after: Map<string, number>, per: number): string {
+  const rows = [...after]
+    .map(([k, v]) => [k, (v - (before.get(k) ?? 0)) / per] as const)
+    .filter(([, v]) => v > 0.01)
+    .sort((a, b) => b[1] - a[1]);
+  return rows.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ");
+}
+
+/** Waits until `prefix:queue` has `n` completed jobs; returns the last one's finishedOn. */
+async function waitCompleted(admin: Redis, prefix: string, queue: string, n: number, timeoutMs = 120_000): Promise<number> {
+  const key = `${prefix}:${queue}:completed`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const count = await admin.zcard(key);
+    if (count >= n) break;
+    if (Date.now() > deadline) throw new Error(`only ${count} of ${n} bare jobs completed within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const last = await admin.zrange(key, -1, -1, "WITHSCORES");
+  return Number(last[1]);
+}
+
+async function addAll(queue: Queue, n: number): Promise<void> {
+  const chunk = 1000;
+  for (let i = 0; i < n; i += chunk) {
+    await queue.addBulk(Array.from({ length: Math.min(chunk, n - i) }, (_, j) => ({ name: "noop", data: { i: i + j } })));
+  }
+}
+
+/** BullMQ alone: N no-op jobs through plain Workers in `procs` processes (0: in this process). */
+let bareRun = 0;
+async function bare(url: string, admin: Redis, procs: number): Promise<{ rate: number; seconds: number }> {
+  const prefix = `bare${procs}-${bareRun++}`;
+  const queueName = "noop";
+  const connection = new Redis(url, { maxRetriesPerRequest: null });
+  const queue = new Queue(queueName, { connection, prefix });
+  const children: Child[] = [];
+  let inProcess: Worker | null = null;
+  let workerConnection: Redis | null = null;
+  try {
+    if (procs === 0) {
+      workerConnection = new Redis(url, { maxRetriesPerRequest: null });
+      inProcess = new Worker(queueName, async () => null, { connection: workerConnection, prefix, concurrency: CONCURRENCY });
+      await inProcess.waitUntilReady();
+    } else {
+      for (let p = 0; p < procs; p++) children.push(spawnChild(process.execPath, [BARE_WORKER, url, prefix, queueName, String(CONCURRENCY)]));
+      await Promise.all(children.map((c) => c.waitFor(/ready/)));
+    }
+    await queue.waitUntilReady();
+    const t0 = Date.now();
+    await addAll(queue, N_BARE);
+    const end = await waitCompleted(admin, prefix, queueName, N_BARE);
+    const seconds = (end - t0) / 1000;
+    // Leave no keys behind: the Shoal runs that follow must not scan past 5,000 bare jobs.
+    await queue.obliterate({ force: true });
+    return { rate: N_BARE / seconds, seconds };
+  } finally {
+    await inProcess?.close();
+    workerConnection?.disconnect();
+    await stopChildren(children);
+    await queue.close();
+    connection.disconnect();
+  }
+}
+
+interface ShoalRun {
+  sampler: string;
+  procs: number;
+  seconds: number;
+  rate: number;
+  steadyRate: number;
+  ok: string;
+  cpu: { coordinator: number; workers: number; redis: number };
+  commands: string;
+}
+
+async function shoalRuns(url: string, admin: Redis, procs: number): Promise<ShoalRun[]> {
+  const prefix = `shoal${procs}`;
+  const workers: Child[] = [];
+  const out: ShoalRun[] = [];
+  try {
+    for (let p = 0; p < procs; p++) {
+      workers.push(await startShoalWorker({ redisUrl: url, prefix, objective: OBJECTIVE, concurrency: CONCURRENCY, id: `bench-${procs}-${p}` }));
+    }
+    const objectiveId = await objectiveIdOf(OBJECTIVE);
+    for (const sampler of SAMPLERS) {
+      const cpu0 = process.cpuUsage();
+      const w0 = await Promise.all(workers.map((w) => cpuSeconds(w.proc.pid)));
+      const r0 = await redisCpu(admin);
+      const s0 = COMMANDSTATS ? await commandStats(admin) : new Map<string, number>();
+      const t0 = performance.now();
+      const study = await runCoordinator({
+        redisUrl: url,
+        prefix,
+        studyName: `${sampler}-${procs}`,
+        nTrials: N_TRIALS,
+        sampler: makeSampler(sampler),
+        objectiveId,
+        logger: silent,
+      });
+      const seconds = (performance.now() - t0) / 1000;
+      const cpu1 = process.cpuUsage(cpu0);
+      const w1 = await Promise.all(workers.map((w) => cpuSeconds(w.proc.pid)));
+      const r1 = await redisCpu(admin);
+      const s1 = COMMANDSTATS ? await commandStats(admin) : new Map<string, number>();
+      const trials = study.getTrials();
+      const complete = trials.filter((t) => t.state === TrialState.COMPLETE).length;
+      const numbers = new Set(trials.map((t) => t.number));
+      const ok = trials.length === N_TRIALS && complete === N_TRIALS && numbers.size === N_TRIALS ? "yes" : `NO (${trials.length} trials, ${complete} complete)`;
+      for (const t of trials.filter((t) => t.state !== TrialState.COMPLETE)) {
+        problems.push(`${sampler} x ${procs}: trial ${t.number} ${t.state}: ${String(t.systemAttrs.failReason ?? "")}`);
+      }
+      // Steady rate: completions from the 10th to the 90th percentile of trials.
+      const ends = trials.map((t) => t.datetimeComplete?.getTime() ?? Number.NaN).sort((a, b) => a - b);
+      const lo = Math.floor(ends.length * 0.1);
+      const hi = Math.floor(ends.length * 0.9);
+      const steadyRate = ((hi - lo) / ((ends[hi] as number) - (ends[lo] as number))) * 1000;
+      out.push({
+        sampler,
+        procs,
+        seconds,
+        rate: N_TRIALS / seconds,
+        steadyRate,
+        ok,
+        cpu: {
+          coordinator: (cpu1.user + cpu1.system) / 1e6,
+          workers: w1.reduce((s, v, i) => s + v - (w0[i] as number), 0),
+          redis: r1 - r0,
+        },
+        commands: COMMANDSTATS ? diffStats(s0, s1, N_TRIALS) : "",
+      });
+      process.stderr.write(`  shoal ${sampler} x ${procs} process(es): ${fmt(N_TRIALS / seconds)} trials/s\n`);
+    }
+  } finally {
+    await stopChildren(workers);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const redis = await startBenchRedis(FSYNC);
+  const admin = new Redis(redis.url);
+  const bareRates = new Map<number, number>();
+  const shoal: ShoalRun[] = [];
+  try {
+    process.stderr.write(`Redis ${redis.url} (appendfsync ${FSYNC}); ${os.cpus().length} cores\n`);
+    // Warm-up: the first BullMQ run loads the Lua scripts and JIT.
+    await bare(redis.url, admin, 0);
+    for (const procs of [0, ...PROCS]) {
+      const r = await bare(redis.url, admin, procs);
+      bareRates.set(procs, r.rate);
+      process.stderr.write(`  bare BullMQ ${procs === 0 ? "in-process" : `x ${procs} process(es)`}: ${fmt(r.rate)} jobs/s\n`);
+    }
+    for (const procs of PROCS) shoal.push(...(await shoalRuns(redis.url, admin, procs)));
+  } finally {
+    admin.disconnect();
+    await stopBenchRedis();
+  }
+
+  const header = `Cluster throughput, free objective: ${N_TRIALS} trials per run, ${CONCURRENCY} slots per worker process, ` +
+    `bare BullMQ ${N_BARE} no-op jobs${COORDINATOR ? `; coordinator from ${COORDINATOR}` : ""}; Node ${process.version}, ${os.cpus().length} cores, Redis appendfsync ${FSYNC}`;
+  console.log(header);
+  console.log("");
+  console.log(
+    table([
+      ["setup", "bare BullMQ jobs/s"],
+      [`in-process worker (concurrency ${CONCURRENCY})`, fmt(bareRates.get(0) ?? Number.NaN, 0)],
+      ...PROCS.map((p) => [`${p} worker process(es) x ${CONCURRENCY}`, fmt(bareRates.get(p) ?? Number.NaN, 0)]),
+    ]),
+  );
+  console.log("");
+  console.log(
+    table([
+      ["sampler", "processes", "slots", "seconds", "trials/s", "steady trials/s", "bare jobs/s", "shoal/bare", "all trials ok", "cpu s coord", "cpu s workers", "cpu s redis"],
+      ...shoal.map((r) => {
+        const b = bareRates.get(r.procs) ?? Number.NaN;
+        return [r.sampler, r.procs, r.procs * CONCURRENCY, fmt(r.seconds, 2), fmt(r.rate), fmt(r.steadyRate), fmt(b, 0), `${fmt(r.rate / b, 3)}`, r.ok, fmt(r.cpu.coordinator, 2), fmt(r.cpu.workers, 2), fmt(r.cpu.redis, 2)];
+      }),
+    ]),
+  );
+  console.log("");
+  const random = shoal.filter((r) => r.sampler === "random");
+  for (const r of random) {
+    const b = bareRates.get(r.procs) ?? Number.NaN;
+    const ratio = r.rate / b;
+    console.log(`random, ${r.procs} process(es): Shoal ${fmt(r.rate)} trials/s = ${fmt(ratio * 100)}% of bare BullMQ (target >= 33.3%): ${ratio >= 1 / 3 ? "MET" : "NOT MET"}`);
+  }
+  if (problems.length > 0) console.log(`\nTrials not COMPLETE:\n  ${problems.join("\n  ")}`);
+  if (COMMANDSTATS) {
+    console.log("\nRedis commands per trial:");
+    for (const r of shoal) console.log(`  ${r.sampler} x ${r.procs}: ${r.commands}`);
+  }
+}
+
+await main();
+process.exit(0);
