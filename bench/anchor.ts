@@ -51,7 +51,7 @@ export function optunaVersion(): string | null {
   }
 }
 
-/** Runs an anchor script from anchors/ (cwd: a temp-free place, its output files land in anchors/'s parent's tmp). */
+/** Runs an anchor script from anchors/ in `cwd` (quality.py writes its JSON there) and returns its stdout. */
 export function runAnchor(script: string, args: readonly string[], cwd: string): string {
   const result = spawnSync(PYTHON, [path.join(anchorsDir, script), ...args], {
     cwd,

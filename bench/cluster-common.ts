@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { runCoordinator as shippedRunCoordinator } from "@shoal/coordinator";
 import { Redis } from "ioredis";
 import { startTestRedis, type TestRedis } from "../packages/redis/src/testing/redis-server.js";
 
@@ -137,11 +138,16 @@ export interface ShoalWorkerOptions {
   id?: string;
   extra?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Flags for node itself (e.g. --cpu-prof). */
+  nodeArgs?: string[];
+  /** A patched stand-in for `shoal worker` (a .ts run with tsx, taking the same flags). */
+  entry?: string;
 }
 
 /** Starts `shoal worker` and waits until it takes jobs. */
 export async function startShoalWorker(o: ShoalWorkerOptions): Promise<Child> {
-  const args = [SHOAL_BIN, "worker", o.objective, "--redis", o.redisUrl, "--prefix", o.prefix, "--concurrency", String(o.concurrency), "--log-format", "json"];
+  const entry = o.entry ? ["--import", "tsx", path.resolve(o.entry)] : [SHOAL_BIN];
+  const args = [...(o.nodeArgs ?? []), ...entry, "worker", o.objective, "--redis", o.redisUrl, "--prefix", o.prefix, "--concurrency", String(o.concurrency), "--log-format", "json"];
   if (o.id) args.push("--id", o.id);
   args.push(...(o.extra ?? []));
   const child = spawnChild(process.execPath, args, o.env);
@@ -149,17 +155,29 @@ export async function startShoalWorker(o: ShoalWorkerOptions): Promise<Child> {
   return child;
 }
 
-/** SIGTERMs the children and waits for them (SIGKILL after graceMs). */
-export async function stopChildren(list: Child[], graceMs = 10_000): Promise<void> {
+/**
+ * SIGTERMs the children and waits up to graceMs for each to exit by itself, then SIGKILLs it.
+ * Returns how many exited by themselves.
+ */
+export async function stopChildren(list: Child[], graceMs = 3000): Promise<{ exitedByThemselves: number; killed: number }> {
+  let exitedByThemselves = 0;
+  let killed = 0;
   await Promise.all(
     list.map(async (c) => {
       if (c.proc.exitCode !== null || c.proc.signalCode !== null) return;
       c.proc.kill("SIGTERM");
-      const timer = setTimeout(() => c.proc.kill("SIGKILL"), graceMs);
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        c.proc.kill("SIGKILL");
+      }, graceMs);
       await c.exited;
       clearTimeout(timer);
+      if (timedOut) killed += 1;
+      else exitedByThemselves += 1;
     }),
   );
+  return { exitedByThemselves, killed };
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -216,3 +234,13 @@ export function flags(argv = process.argv.slice(2)): { num(name: string, dflt: n
 }
 
 export const fmt = (x: number, digits = 1): string => (Number.isFinite(x) ? x.toFixed(digits) : "-");
+
+/**
+ * runCoordinator from @shoal/coordinator, or from the module named by --coordinator PATH (a
+ * patched copy, to measure a fix against the shipped code in the same benchmark).
+ */
+export async function loadRunCoordinator(modulePath: string): Promise<typeof shippedRunCoordinator> {
+  if (!modulePath) return shippedRunCoordinator;
+  const mod = (await import(path.resolve(modulePath))) as { runCoordinator: typeof shippedRunCoordinator };
+  return mod.runCoordinator;
+}

@@ -8,21 +8,24 @@
  *
  *   npx tsx bench/cluster-throughput.ts [--trials 1000] [--bare-jobs 5000] [--concurrency 2]
  *                                      [--procs 1,2,4] [--samplers random,tpe] [--fsync always|everysec]
- *                                      [--commandstats] [--coordinator path/to/patched-coordinator.ts]
+ *                                      [--commandstats] [--coordinator patched/index.ts] [--worker-entry patched/entry.ts]
+ *                                      [--reconcile-ms MS] [--no-bare] [--profile-workers DIR [--worker-import M]]
  *
- * Redis is `startTestRedis({ own: true })`: AOF with appendfsync always, as the tests run it;
- * --fsync everysec switches it (CONFIG SET) to the usual production setting.
+ * Redis is `startTestRedis({ own: true })` (AOF on), switched with CONFIG SET to appendfsync
+ * everysec, Redis's default and the usual production setting (the bare rate is then the issue's
+ * ~3,000 jobs/s); --fsync always keeps the test server's fsync on every write.
+ * --coordinator / --worker-entry run a patched copy of the coordinator / `shoal worker` instead of
+ * the shipped one, to measure a proposed fix in the same benchmark.
  */
 import os from "node:os";
-import path from "node:path";
 import { createLogger, RandomSampler, TPESampler, TrialState, type Sampler } from "@shoal/core";
-import { runCoordinator as shippedRunCoordinator } from "@shoal/coordinator";
 import { objectiveIdOf } from "@shoal/redis";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import {
   fixture,
   flags as parseFlags,
+  loadRunCoordinator,
   fmt,
   spawnChild,
   startBenchRedis,
@@ -41,15 +44,21 @@ const PROCS = f.str("procs", "1,2,4").split(",").map(Number);
 const SAMPLERS = f.str("samplers", "random,tpe").split(",");
 const FSYNC = f.str("fsync", "everysec") as "always" | "everysec";
 const COMMANDSTATS = f.has("commandstats");
+const NO_BARE = f.has("no-bare");
+// --profile-workers DIR: each worker process writes a V8 CPU profile there.
+const WORKER_NODE_ARGS = f.has("profile-workers") ? ["--cpu-prof", `--cpu-prof-dir=${f.str("profile-workers", "/tmp")}`, ...(f.has("worker-import") ? ["--import", f.str("worker-import", "")] : [])] : [];
 // --coordinator PATH: a module exporting runCoordinator (a patched copy) to compare with the shipped one.
 const COORDINATOR = f.str("coordinator", "");
-const runCoordinator: typeof shippedRunCoordinator = COORDINATOR
-  ? ((await import(path.resolve(COORDINATOR))) as { runCoordinator: typeof shippedRunCoordinator }).runCoordinator
-  : shippedRunCoordinator;
+const runCoordinator = await loadRunCoordinator(COORDINATOR);
+// --worker-entry PATH: a patched stand-in for `shoal worker` (same flags), to measure a fix.
+const WORKER_ENTRY = f.str("worker-entry", "");
+// --reconcile-ms MS: the coordinator's reconcileIntervalMs (default its own, 2000).
+const RECONCILE_MS = f.has("reconcile-ms") ? f.num("reconcile-ms", 2000) : undefined;
 const OBJECTIVE = fixture("cluster-free.mjs");
 const BARE_WORKER = fixture("cluster-bare-worker.mjs");
 const silent = createLogger({ level: "silent" });
 const problems: string[] = [];
+const workerExits = { exited: 0, killed: 0 };
 
 const makeSampler = (name: string): Sampler => (name === "random" ? new RandomSampler({ seed: 0 }) : new TPESampler({ seed: 0 }));
 
@@ -110,7 +119,14 @@ async function addAll(queue: Queue, n: number): Promise<void> {
 
 /** BullMQ alone: N no-op jobs through plain Workers in `procs` processes (0: in this process). */
 let bareRun = 0;
-async function bare(url: string, admin: Redis, procs: number): Promise<{ rate: number; seconds: number }> {
+interface BareRun {
+  rate: number;
+  seconds: number;
+  /** CPU ms per job: this process (producer, and the worker when in-process), worker processes, redis-server. */
+  cpuMs: { producer: number; workers: number; redis: number };
+}
+
+async function bare(url: string, admin: Redis, procs: number): Promise<BareRun> {
   const prefix = `bare${procs}-${bareRun++}`;
   const queueName = "noop";
   const connection = new Redis(url, { maxRetriesPerRequest: null });
@@ -128,13 +144,24 @@ async function bare(url: string, admin: Redis, procs: number): Promise<{ rate: n
       await Promise.all(children.map((c) => c.waitFor(/ready/)));
     }
     await queue.waitUntilReady();
+    const cpu0 = process.cpuUsage();
+    const w0 = await Promise.all(children.map((c) => cpuSeconds(c.proc.pid)));
+    const r0 = await redisCpu(admin);
     const t0 = Date.now();
     await addAll(queue, N_BARE);
     const end = await waitCompleted(admin, prefix, queueName, N_BARE);
     const seconds = (end - t0) / 1000;
+    const cpu1 = process.cpuUsage(cpu0);
+    const w1 = await Promise.all(children.map((c) => cpuSeconds(c.proc.pid)));
+    const r1 = await redisCpu(admin);
+    const cpuMs = {
+      producer: ((cpu1.user + cpu1.system) / 1e3) / N_BARE,
+      workers: (w1.reduce((s, v, i) => s + v - (w0[i] as number), 0) * 1000) / N_BARE,
+      redis: ((r1 - r0) * 1000) / N_BARE,
+    };
     // Leave no keys behind: the Shoal runs that follow must not scan past 5,000 bare jobs.
     await queue.obliterate({ force: true });
-    return { rate: N_BARE / seconds, seconds };
+    return { rate: N_BARE / seconds, seconds, cpuMs };
   } finally {
     await inProcess?.close();
     workerConnection?.disconnect();
@@ -161,7 +188,7 @@ async function shoalRuns(url: string, admin: Redis, procs: number): Promise<Shoa
   const out: ShoalRun[] = [];
   try {
     for (let p = 0; p < procs; p++) {
-      workers.push(await startShoalWorker({ redisUrl: url, prefix, objective: OBJECTIVE, concurrency: CONCURRENCY, id: `bench-${procs}-${p}` }));
+      workers.push(await startShoalWorker({ redisUrl: url, prefix, objective: OBJECTIVE, concurrency: CONCURRENCY, id: `bench-${procs}-${p}`, nodeArgs: WORKER_NODE_ARGS, ...(WORKER_ENTRY ? { entry: WORKER_ENTRY } : {}) }));
     }
     const objectiveId = await objectiveIdOf(OBJECTIVE);
     for (const sampler of SAMPLERS) {
@@ -178,6 +205,7 @@ async function shoalRuns(url: string, admin: Redis, procs: number): Promise<Shoa
         sampler: makeSampler(sampler),
         objectiveId,
         logger: silent,
+        ...(RECONCILE_MS === undefined ? {} : { reconcileIntervalMs: RECONCILE_MS }),
       });
       const seconds = (performance.now() - t0) / 1000;
       const cpu1 = process.cpuUsage(cpu0);
@@ -213,7 +241,9 @@ async function shoalRuns(url: string, admin: Redis, procs: number): Promise<Shoa
       process.stderr.write(`  shoal ${sampler} x ${procs} process(es): ${fmt(N_TRIALS / seconds)} trials/s\n`);
     }
   } finally {
-    await stopChildren(workers);
+    const stopped = await stopChildren(workers);
+    workerExits.exited += stopped.exitedByThemselves;
+    workerExits.killed += stopped.killed;
   }
   return out;
 }
@@ -222,14 +252,16 @@ async function main(): Promise<void> {
   const redis = await startBenchRedis(FSYNC);
   const admin = new Redis(redis.url);
   const bareRates = new Map<number, number>();
+  const bareRuns = new Map<number, BareRun>();
   const shoal: ShoalRun[] = [];
   try {
     process.stderr.write(`Redis ${redis.url} (appendfsync ${FSYNC}); ${os.cpus().length} cores\n`);
     // Warm-up: the first BullMQ run loads the Lua scripts and JIT.
-    await bare(redis.url, admin, 0);
-    for (const procs of [0, ...PROCS]) {
+    if (!NO_BARE) await bare(redis.url, admin, 0);
+    for (const procs of NO_BARE ? [] : [0, ...PROCS]) {
       const r = await bare(redis.url, admin, procs);
       bareRates.set(procs, r.rate);
+      bareRuns.set(procs, r);
       process.stderr.write(`  bare BullMQ ${procs === 0 ? "in-process" : `x ${procs} process(es)`}: ${fmt(r.rate)} jobs/s\n`);
     }
     for (const procs of PROCS) shoal.push(...(await shoalRuns(redis.url, admin, procs)));
@@ -239,23 +271,25 @@ async function main(): Promise<void> {
   }
 
   const header = `Cluster throughput, free objective: ${N_TRIALS} trials per run, ${CONCURRENCY} slots per worker process, ` +
-    `bare BullMQ ${N_BARE} no-op jobs${COORDINATOR ? `; coordinator from ${COORDINATOR}` : ""}; Node ${process.version}, ${os.cpus().length} cores, Redis appendfsync ${FSYNC}`;
+    `bare BullMQ ${N_BARE} no-op jobs${COORDINATOR ? `; coordinator from ${COORDINATOR}` : ""}${WORKER_ENTRY ? `; workers from ${WORKER_ENTRY}` : ""}; Node ${process.version}, ${os.cpus().length} cores, Redis appendfsync ${FSYNC}`;
   console.log(header);
   console.log("");
+  const bareRow = (label: string, r: BareRun | undefined) =>
+    r ? [label, fmt(r.rate, 0), fmt(r.cpuMs.producer, 3), fmt(r.cpuMs.workers, 3), fmt(r.cpuMs.redis, 3)] : [label, "-", "-", "-", "-"];
   console.log(
     table([
-      ["setup", "bare BullMQ jobs/s"],
-      [`in-process worker (concurrency ${CONCURRENCY})`, fmt(bareRates.get(0) ?? Number.NaN, 0)],
-      ...PROCS.map((p) => [`${p} worker process(es) x ${CONCURRENCY}`, fmt(bareRates.get(p) ?? Number.NaN, 0)]),
+      ["bare BullMQ (no-op jobs)", "jobs/s", "cpu ms/job this process", "cpu ms/job workers", "cpu ms/job redis"],
+      bareRow(`in-process worker (concurrency ${CONCURRENCY})`, bareRuns.get(0)),
+      ...PROCS.map((p) => bareRow(`${p} worker process(es) x ${CONCURRENCY}`, bareRuns.get(p))),
     ]),
   );
   console.log("");
   console.log(
     table([
-      ["sampler", "processes", "slots", "seconds", "trials/s", "steady trials/s", "bare jobs/s", "shoal/bare", "all trials ok", "cpu s coord", "cpu s workers", "cpu s redis"],
+      ["sampler", "processes", "slots", "seconds", "trials/s", "steady trials/s", "bare jobs/s", "shoal/bare", "all trials ok", "cpu ms/trial coord", "cpu ms/trial workers", "cpu ms/trial redis"],
       ...shoal.map((r) => {
         const b = bareRates.get(r.procs) ?? Number.NaN;
-        return [r.sampler, r.procs, r.procs * CONCURRENCY, fmt(r.seconds, 2), fmt(r.rate), fmt(r.steadyRate), fmt(b, 0), `${fmt(r.rate / b, 3)}`, r.ok, fmt(r.cpu.coordinator, 2), fmt(r.cpu.workers, 2), fmt(r.cpu.redis, 2)];
+        return [r.sampler, r.procs, r.procs * CONCURRENCY, fmt(r.seconds, 2), fmt(r.rate), fmt(r.steadyRate), fmt(b, 0), `${fmt(r.rate / b, 3)}`, r.ok, fmt((r.cpu.coordinator * 1000) / N_TRIALS, 3), fmt((r.cpu.workers * 1000) / N_TRIALS, 3), fmt((r.cpu.redis * 1000) / N_TRIALS, 3)];
       }),
     ]),
   );
@@ -266,6 +300,9 @@ async function main(): Promise<void> {
     const ratio = r.rate / b;
     console.log(`random, ${r.procs} process(es): Shoal ${fmt(r.rate)} trials/s = ${fmt(ratio * 100)}% of bare BullMQ (target >= 33.3%): ${ratio >= 1 / 3 ? "MET" : "NOT MET"}`);
   }
+  console.log(
+    `\nshoal worker processes after SIGTERM: ${workerExits.exited} exited by themselves, ${workerExits.killed} still alive after 3 s (SIGKILLed)`,
+  );
   if (problems.length > 0) console.log(`\nTrials not COMPLETE:\n  ${problems.join("\n  ")}`);
   if (COMMANDSTATS) {
     console.log("\nRedis commands per trial:");

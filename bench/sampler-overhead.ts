@@ -1,8 +1,9 @@
 /**
  * Sampler overhead, the shape of anchors/sampler_overhead.py: N trials of a free D-dimensional
  * objective (sum of x_i^2, x_i in [-5, 5]), cumulative seconds at trials 100/250/500/1000, for
- * random, TPE and multivariate TPE with Optuna's options; then the heap of a 10,000-trial
- * in-memory study. Prints Optuna's figures beside (run live when Optuna is installed).
+ * random, TPE and multivariate TPE with Optuna's options (and Shoal's default TPE, for
+ * information); then the heap of a 10,000-trial in-memory study. Prints Optuna's figures beside
+ * (run live when Optuna is installed).
  *
  *   node --expose-gc --import tsx sampler-overhead.ts [--trials N] [--dims D] [--memory-trials M] [--no-anchor]
  *   SHOAL_BENCH_NO_ANCHOR=1 skips the Optuna run too.
@@ -37,10 +38,12 @@ const skipAnchor = flags.has("no-anchor") || Boolean(process.env.SHOAL_BENCH_NO_
 const MARKS = [100, 250, 500, 1000, 2000].filter((m) => m <= N);
 const silent = createLogger({ level: "silent" });
 
+/** Optuna's three, with Optuna's options; then Shoal's default TPESampler() for information. */
 const samplers: Record<string, () => Sampler> = {
   random: () => new RandomSampler({ seed: 0 }),
   tpe: () => new TPESampler({ ...optunaTPEDefaults, seed: 0 }),
   "tpe-multivariate": () => new TPESampler({ ...optunaTPEDefaults, multivariate: true, seed: 0 }),
+  "tpe (Shoal defaults)": () => new TPESampler({ seed: 0 }),
 };
 
 function objective(t: BaseTrial): number {

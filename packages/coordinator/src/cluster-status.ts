@@ -3,6 +3,7 @@ import { listWorkers, readStudyHash, readTrials, ShoalKeys, type WorkerAnnouncem
 import { StudyNameError } from "@shoal/core";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import type { Proposal } from "./trial-job.js";
 
 /** What `shoal status` shows: the study, its queue, its running trials and the workers. */
 export interface ClusterStatus {
@@ -11,7 +12,11 @@ export interface ClusterStatus {
   objective: string | null;
   counts: Record<TrialState, number>;
   queue: { name: string; waiting: number; active: number; delayed: number; failed: number; completed: number };
-  running: Array<{ number: number; worker: string | null; since: Date | null; params: FrozenTrial["params"] }>;
+  /**
+   * RUNNING trials, queued or started. `params` are the ones the trial's job carries (pre-sampled
+   * by the coordinator) and any it recorded since; a define-by-run parameter shows once it ends.
+   */
+  running: Array<{ number: number; worker: string | null; since: Date | null; params: FrozenTrial["params"]; distributions: FrozenTrial["distributions"] }>;
   best: FrozenTrial | null;
   coordinator: { holder: string; ttlMs: number } | null;
   workers: WorkerAnnouncement[];
@@ -33,12 +38,16 @@ export async function readClusterStatus(
   const runningNumbers = new Set((await redis.smembers(keys.running(options.studyName))).map(Number));
   const running = trials
     .filter((t) => t.state === TrialState.RUNNING || runningNumbers.has(t.number))
-    .map((t) => ({
-      number: t.number,
-      worker: typeof t.systemAttrs.worker === "string" ? t.systemAttrs.worker : null,
-      since: t.systemAttrs.worker ? t.datetimeStart : null,
-      params: t.params,
-    }));
+    .map((t) => {
+      const proposal = t.systemAttrs.proposal as Partial<Proposal> | undefined;
+      return {
+        number: t.number,
+        worker: typeof t.systemAttrs.worker === "string" ? t.systemAttrs.worker : null,
+        since: t.systemAttrs.worker ? t.datetimeStart : null,
+        params: { ...proposal?.params, ...t.params },
+        distributions: { ...proposal?.distributions, ...t.distributions },
+      };
+    });
   let best: FrozenTrial | null = null;
   for (const t of trials) {
     if (t.state !== TrialState.COMPLETE || t.value === null) continue;

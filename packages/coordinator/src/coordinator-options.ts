@@ -24,7 +24,11 @@ export interface CoordinatorOptions {
   queue?: string | undefined;
   /** How long the study lease lives without renewal. @default 10000 */
   leaseTtlMs?: number | undefined;
-  /** Wait this long for a dead coordinator's lease to expire before giving up. @default 0 */
+  /**
+   * How long to wait for the lease of a coordinator that died to run out (a restart right after a
+   * crash). A live holder is recognised by its renewals and refused at once, whatever this is.
+   * @default leaseTtlMs + 1000
+   */
   leaseWaitMs?: number | undefined;
   /** How often running trials are checked against their jobs (missed events, lost jobs). @default 2000 */
   reconcileIntervalMs?: number | undefined;
@@ -65,6 +69,7 @@ export function compileCoordinatorOptions(o: CoordinatorOptions): CompiledCoordi
   if (o.timeoutSeconds !== undefined && !(o.timeoutSeconds > 0)) {
     throw new InvalidOptionError("timeoutSeconds", `must be > 0, got ${o.timeoutSeconds}.`);
   }
+  const leaseTtlMs = positiveInt("leaseTtlMs", o.leaseTtlMs ?? 10_000, 300);
   return {
     redisUrl: o.redisUrl,
     studyName: checkKeyName("studyName", o.studyName),
@@ -77,8 +82,8 @@ export function compileCoordinatorOptions(o: CoordinatorOptions): CompiledCoordi
     seed: positiveInt("seed", o.seed ?? 0, 0),
     prefix: checkKeyName("prefix", o.prefix ?? DEFAULT_PREFIX),
     queue: checkKeyName("queue", o.queue ?? DEFAULT_QUEUE),
-    leaseTtlMs: positiveInt("leaseTtlMs", o.leaseTtlMs ?? 10_000, 300),
-    leaseWaitMs: positiveInt("leaseWaitMs", o.leaseWaitMs ?? 0, 0),
+    leaseTtlMs,
+    leaseWaitMs: positiveInt("leaseWaitMs", o.leaseWaitMs ?? leaseTtlMs + 1000, 0),
     reconcileIntervalMs: positiveInt("reconcileIntervalMs", o.reconcileIntervalMs ?? 2000, 50),
     logger: o.logger,
     showProgressBar: o.showProgressBar ?? false,

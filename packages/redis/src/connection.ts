@@ -1,3 +1,4 @@
+import type { Logger } from "@shoal/core";
 import { Redis, type RedisOptions } from "ioredis";
 import { RedisUrlError } from "./errors.js";
 
@@ -73,5 +74,23 @@ export function createRedisConnection(url: string, options: RedisOptions = {}): 
     connectionName: "shoal",
     lazyConnect: false,
     ...options,
+  });
+}
+
+/**
+ * Logs a long-lived connection's outage once, and its return, instead of ioredis printing an
+ * "Unhandled error event" at every retry (the connection reconnects by itself).
+ */
+export function logConnectionOutages(redis: Redis, logger: Logger, what: string): void {
+  let down = false;
+  redis.on("error", (error: Error) => {
+    if (down) return;
+    down = true;
+    logger.warn({ event: "redis_unreachable", connection: what, reason: error.message }, `${what}: Redis is unreachable (${error.message}); reconnecting.`);
+  });
+  redis.on("ready", () => {
+    if (!down) return;
+    down = false;
+    logger.info({ event: "redis_reconnected", connection: what }, `${what}: connected to Redis again.`);
   });
 }

@@ -13,16 +13,23 @@ export class MalformedPayloadError extends ShoalError {
   }
 }
 
-/** Thrown when a second coordinator tries to run a study that another one holds. */
+/**
+ * Thrown when a second coordinator tries to run a study that another one holds: `alive` when the
+ * holder renewed its lease meanwhile, else its lease did not run out within the wait.
+ */
 export class StudyLeaseError extends ShoalError {
   constructor(
     readonly studyName: string,
     readonly holder: string,
     readonly ttlMs: number,
+    readonly alive = false,
   ) {
     super(
-      `Study "${studyName}" is already being coordinated by ${holder}. Stop that coordinator first; ` +
-        `if it died, its lease expires within ${Math.ceil(ttlMs / 1000)} s.`,
+      alive
+        ? `Study "${studyName}" is already being coordinated by ${holder}, which is alive (it renewed its lease just now). ` +
+            `One coordinator per study: stop that one first.`
+        : `Study "${studyName}" is already being coordinated by ${holder}. Stop that coordinator first; ` +
+            `if it died, its lease expires within ${Math.ceil(ttlMs / 1000)} s.`,
     );
   }
 }

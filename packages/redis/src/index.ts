@@ -2,7 +2,14 @@
  * @shoal/redis: studies in Redis behind core's Storage interface, the key layout, the job and
  * result schemas, and connections.
  */
-export { createRedisConnection, parseRedisUrl, redactRedisUrl, resolveRedisUrl, type RedisUrlParts } from "./connection.js";
+export {
+  createRedisConnection,
+  logConnectionOutages,
+  parseRedisUrl,
+  redactRedisUrl,
+  resolveRedisUrl,
+  type RedisUrlParts,
+} from "./connection.js";
 export { MalformedPayloadError, RedisUrlError, StudyLeaseError } from "./errors.js";
 export { checkKeyName, DEFAULT_PREFIX, DEFAULT_QUEUE, ShoalKeys, trialJobId } from "./keys.js";
 export { RedisStorage } from "./redis-storage.js";

@@ -2,14 +2,22 @@ import type { Redis } from "ioredis";
 import { StudyLeaseError } from "./errors.js";
 import type { ShoalKeys } from "./keys.js";
 
-// Renew or release only while we still hold the lease: another coordinator may hold it by now.
-const RENEW = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("PEXPIRE", KEYS[1], ARGV[2]) else return 0 end`;
+// Renew only while we still hold the lease (another coordinator may hold it by now), or take it
+// back when it ran out with nobody else taking it (Redis was down or slow for longer than the TTL).
+const RENEW = `local holder = redis.call("GET", KEYS[1])
+if holder == ARGV[1] then return redis.call("PEXPIRE", KEYS[1], ARGV[2]) end
+if not holder then redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2]) return 1 end
+return 0`;
 const RELEASE = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) else return 0 end`;
+
+/** A PTTL that rose more than this between two reads was renewed (it only falls otherwise). */
+const RENEWAL_SLACK_MS = 50;
 
 /**
  * The lease that makes one coordinator per study: a key holding the coordinator's id with a TTL,
  * taken with SET NX, renewed at a third of the TTL, released on exit. A coordinator that dies
- * stops renewing, so a restarted one gets the study once the TTL runs out.
+ * stops renewing, so a restarted one gets the study once the TTL runs out. The lease is lost only
+ * to another holder: one that ran out while Redis was unreachable is taken back.
  */
 export class StudyLease {
   private timer: NodeJS.Timeout | null = null;
@@ -23,8 +31,10 @@ export class StudyLease {
   ) {}
 
   /**
-   * Takes the study's lease, waiting up to `waitMs` for a dead holder's lease to expire; throws
-   * StudyLeaseError when someone else holds it.
+   * Takes the study's lease. When another coordinator holds it, waits up to `waitMs` for that
+   * lease to run out (its holder died) while watching it: a live holder renews at a third of its
+   * TTL, so a TTL that goes up (or a new holder) means it is alive, and this throws
+   * StudyLeaseError at once. Throws StudyLeaseError too when the lease outlives `waitMs`.
    */
   static async acquire(
     redis: Redis,
@@ -36,14 +46,20 @@ export class StudyLease {
     const ttlMs = options.ttlMs ?? 10_000;
     const key = keys.lease(studyName);
     const deadline = Date.now() + (options.waitMs ?? 0);
+    let seen: { holder: string; ttl: number } | null = null;
     for (;;) {
       const ok = await redis.set(key, holder, "PX", ttlMs, "NX");
       if (ok === "OK") break;
       const current = await redis.get(key);
       if (current === holder) break;
+      if (current === null) continue; // expired just now: try again
       const ttl = await redis.pttl(key);
-      if (Date.now() + Math.max(ttl, 0) > deadline) throw new StudyLeaseError(studyName, current ?? "another coordinator", ttl);
-      await new Promise((r) => setTimeout(r, Math.min(Math.max(ttl, 50), 1000)));
+      if (seen !== null && (current !== seen.holder || ttl > seen.ttl + RENEWAL_SLACK_MS)) {
+        throw new StudyLeaseError(studyName, current, ttl, true);
+      }
+      if (Date.now() + Math.max(ttl, 0) > deadline) throw new StudyLeaseError(studyName, current, ttl, false);
+      seen = { holder: current, ttl };
+      await new Promise((r) => setTimeout(r, Math.min(Math.max(ttl, 50), 250)));
     }
     const lease = new StudyLease(redis, key, holder, ttlMs);
     lease.timer = setInterval(() => {

@@ -97,7 +97,7 @@ export function formatStatus(s: ClusterStatus): string {
       ? `Best: trial ${s.best.number} with value ${pyFloat(s.best.value as number)} and parameters ${pyParams(s.best.params, s.best.distributions)}`
       : "Best: none yet (no completed trial)",
     `Running trials (${s.running.length}):`,
-    ...s.running.map((r) => `  #${r.number}  ${r.worker ?? "(not started)"}  ${ago(r.since)}`),
+    ...s.running.map((r) => `  #${r.number}  ${r.worker ?? "(not started)"}  ${ago(r.since)}  ${pyParams(r.params, r.distributions)}`),
     `Workers (${s.workers.length}):`,
     ...s.workers.map((w) => `  ${w.id}  ${w.state}  ${w.slots - w.free}/${w.slots} busy  pid ${w.pid}  ${w.objective}`),
   ];

@@ -19,9 +19,9 @@ a worker thread. No Redis needed.
 
 With --redis, this process is the study's coordinator: it samples trials and enqueues them for
 \`shoal worker\` processes on any machine, records their results in Redis, and ends when the study
-has its --trials (a global budget: trials already in the study count) and none is running. A
-restarted coordinator resumes the study. The objective module is optional then; given, its workers
-must run the same file.
+has its --trials (a global budget: trials already in the study count) and none is running. One
+coordinator per study: a restarted coordinator waits for the dead one's lease (--lease-wait) and
+resumes the study. The objective module is optional then; given, its workers must run the same file.
 
 Options:
   --trials N              number of trials to run (N >= 0)
@@ -39,6 +39,9 @@ Options:
                           when --study is given with no objective module)
   --prefix P              Redis key prefix (default shoal)
   --queue NAME            BullMQ queue of the trial jobs (default trials)
+  --lease-wait S          wait up to S seconds (default 11) for the study lease of a coordinator that
+                          died to run out, as after a crash and restart; 0 = fail at once. A live
+                          coordinator renews its lease: a second one exits at once with an error
   -h, --help              this help
 
 At least one of --trials and --timeout is needed.`;
@@ -58,6 +61,7 @@ const optimizeFlags = z.object({
   redis: z.string().min(1).optional(),
   prefix: z.string().min(1).optional(),
   queue: z.string().min(1).optional(),
+  "lease-wait": intFlag("lease-wait", 0).optional(),
   help: z.boolean().default(false),
 });
 
@@ -66,7 +70,7 @@ export interface OptimizeCommand {
   /** Undefined only in cluster mode, where the workers hold the objective. */
   objectiveModule: string | undefined;
   /** Set in cluster mode. */
-  redis: { url: string; prefix: string | undefined; queue: string | undefined } | undefined;
+  redis: { url: string; prefix: string | undefined; queue: string | undefined; leaseWaitSeconds: number | undefined } | undefined;
   nTrials: number | undefined;
   timeoutSeconds: number | undefined;
   direction: "minimize" | "maximize";
@@ -100,6 +104,7 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
       redis: { type: "string" },
       prefix: { type: "string" },
       queue: { type: "string" },
+      "lease-wait": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     optimizeFlags,
@@ -118,7 +123,7 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
     if (values.jobs !== 1) throw new UsageError("--jobs is for the embedded mode; with --redis, start workers with shoal worker --concurrency N.", "optimize");
     if (values["trial-timeout"] !== undefined) throw new UsageError("--trial-timeout belongs to the workers with --redis: shoal worker --trial-timeout S.", "optimize");
   } else {
-    for (const flag of ["prefix", "queue"] as const) {
+    for (const flag of ["prefix", "queue", "lease-wait"] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --redis.`, "optimize");
     }
   }
@@ -128,7 +133,10 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
   const objectiveModule = positionals[0] === undefined ? undefined : checkObjectiveModule(path.resolve(cwd, positionals[0]), "optimize");
   return {
     objectiveModule,
-    redis: redisUrl === undefined ? undefined : { url: parseRedisFlag(redisUrl, "optimize"), prefix: values.prefix, queue: values.queue },
+    redis:
+      redisUrl === undefined
+        ? undefined
+        : { url: parseRedisFlag(redisUrl, "optimize"), prefix: values.prefix, queue: values.queue, leaseWaitSeconds: values["lease-wait"] },
     nTrials: values.trials,
     timeoutSeconds: values.timeout,
     direction: values.direction,
@@ -217,6 +225,7 @@ async function runCoordinatorCommand(
       redisUrl: redis.url,
       prefix: redis.prefix,
       queue: redis.queue,
+      leaseWaitMs: redis.leaseWaitSeconds === undefined ? undefined : redis.leaseWaitSeconds * 1000,
       studyName: command.studyName as string,
       nTrials: command.nTrials as number,
       timeoutSeconds: command.timeoutSeconds,

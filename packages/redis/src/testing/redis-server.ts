@@ -35,6 +35,7 @@ async function waitForPong(url: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on("error", () => undefined); // refused while the server starts: connect() rejects, that is enough
     try {
       await client.connect();
       if ((await client.ping()) === "PONG") return;

@@ -49,6 +49,8 @@ export class QueueWorker {
   private readonly o: CompiledQueueWorkerOptions;
   private readonly keys: ShoalKeys;
   private readonly redis: Redis;
+  /** The BullMQ Worker's connection: BullMQ never closes a connection it was given, so drain() does. */
+  private readonly workerRedis: Redis;
   private readonly logger: Logger;
   private readonly pruner: Pruner;
   private runner: TrialRunner | null = null;
@@ -65,6 +67,7 @@ export class QueueWorker {
     this.id = this.o.workerId ?? `${hostname()}-${process.pid}`;
     this.keys = new ShoalKeys(this.o.prefix);
     this.redis = createRedisConnection(this.o.redisUrl);
+    this.workerRedis = createRedisConnection(this.o.redisUrl);
     this.logger = this.o.logger ?? getLogger();
     this.pruner = this.o.pruner ?? new MedianPruner();
   }
@@ -80,7 +83,7 @@ export class QueueWorker {
     await this.runner.check();
     await this.announce();
     this.worker = new Worker(this.o.queue, (job, token) => this.process(job, token), {
-      connection: createRedisConnection(this.o.redisUrl),
+      connection: this.workerRedis,
       prefix: this.o.prefix,
       concurrency: this.o.concurrency,
       lockDuration: this.o.lockDurationMs,
@@ -125,6 +128,7 @@ export class QueueWorker {
     this.state = "stopped";
     await withdrawWorker(this.redis, this.keys, this.id).catch(() => undefined);
     await this.redis.quit().catch(() => undefined);
+    await this.workerRedis.quit().catch(() => undefined);
     this.logger.info({ event: "worker_stopped", worker: this.id }, `Worker ${this.id} stopped.`);
   }
 

@@ -1,9 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { defaultGamma, defaultWeights, hyperoptDefaultGamma } from "./gamma-and-weights.js";
+import { defaultGamma, defaultWeights, hyperoptDefaultGamma, linearGamma } from "./gamma-and-weights.js";
 
 describe("defaultGamma", () => {
   it("takes the best 10%, rounded up, at most 25", () => {
     expect([0, 1, 9, 10, 11, 100, 249, 250, 251, 10_000].map(defaultGamma)).toEqual([0, 1, 1, 1, 2, 10, 25, 25, 25, 25]);
+  });
+
+  it("linearGamma takes a fraction up to a cap; (0.1, 25) is Optuna's default", () => {
+    const shoal = linearGamma(0.25, 50);
+    expect([0, 1, 4, 5, 100, 199, 200, 201, 1000].map(shoal)).toEqual([0, 1, 1, 2, 25, 50, 50, 50, 50]);
+    const optuna = linearGamma(0.1, 25);
+    for (const n of [0, 1, 9, 11, 100, 251, 5000]) expect(optuna(n)).toBe(defaultGamma(n));
   });
 
   it("hyperopt's variant is ceil(sqrt(n) / 4), at most 25", () => {

@@ -9,6 +9,14 @@ export function defaultGamma(n: number): number {
   return Math.min(Math.ceil(0.1 * n), 25);
 }
 
+/**
+ * A gamma taking the best `fraction` of the observations, rounded up, at most `cap`:
+ * `linearGamma(0.1, 25)` is Optuna's default. Shoal's default is `linearGamma(0.25, 50)`.
+ */
+export function linearGamma(fraction: number, cap: number): GammaFunction {
+  return (n) => Math.min(Math.ceil(fraction * n), cap);
+}
+
 /** Hyperopt's gamma, which Optuna offers as an alternative: ceil(0.25 sqrt(n)), at most 25. */
 export function hyperoptDefaultGamma(n: number): number {
   return Math.min(Math.ceil(0.25 * Math.sqrt(n)), 25);

@@ -1,3 +1,10 @@
-export { defaultGamma, defaultWeights, hyperoptDefaultGamma, type GammaFunction, type WeightsFunction } from "./gamma-and-weights.js";
+export {
+  defaultGamma,
+  defaultWeights,
+  hyperoptDefaultGamma,
+  linearGamma,
+  type GammaFunction,
+  type WeightsFunction,
+} from "./gamma-and-weights.js";
 export { optunaTPEDefaults, tpeDefaults, type TPESamplerOptions } from "./tpe-options.js";
 export { TPESampler } from "./tpe-sampler.js";

@@ -24,8 +24,6 @@ export interface DimensionKernels {
 
 /** Truncated normals on [low, high] for a continuous dimension. */
 export class TruncatedNormalKernels implements DimensionKernels {
-  private readonly invSigmas: Float64Array;
-
   /**
    * Subtracts each kernel's log normaliser (log sigma sqrt(2 pi) + log truncated mass) from
    * `base`, so the log density is base - z^2 / 2 with z = (x - mu) / sigma.
@@ -35,9 +33,10 @@ export class TruncatedNormalKernels implements DimensionKernels {
     private readonly mus: Float64Array,
     private readonly sigmas: Float64Array,
     base: Float64Array,
+    /** Receives 1 / sigma per component. */
+    private readonly invSigmas: Float64Array = new Float64Array(mus.length),
   ) {
     const n = mus.length;
-    this.invSigmas = new Float64Array(n);
     // Multivariate kernels share one sigma: take its log once.
     let lastSigma = Number.NaN;
     let logSigma = 0;
@@ -99,17 +98,16 @@ export class TruncatedNormalKernels implements DimensionKernels {
  * normal, over the mass of the whole (widened) range.
  */
 export class DiscreteKernels implements DimensionKernels {
-  private readonly invSigmas: Float64Array;
-
   /** Subtracts each kernel's log mass of the whole widened range from `base`. */
   constructor(
     private readonly dim: DiscreteDimension,
     private readonly mus: Float64Array,
     private readonly sigmas: Float64Array,
     base: Float64Array,
+    /** Receives 1 / sigma per component. */
+    private readonly invSigmas: Float64Array = new Float64Array(mus.length),
   ) {
     const n = mus.length;
-    this.invSigmas = new Float64Array(n);
     for (let k = 0; k < n; k++) {
       const mu = mus[k] as number;
       const sigma = sigmas[k] as number;

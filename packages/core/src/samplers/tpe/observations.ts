@@ -3,6 +3,7 @@ import type { FrozenTrial } from "../../frozen-trial.js";
 import { TrialState } from "../../trial-state.js";
 import type { ObservationStore, ParamColumn } from "./observation-store.js";
 import { transformInternal, transformValue, type Dimension } from "./param-transform.js";
+import { freshFloat64, type Float64Allocator } from "./scratch-arena.js";
 
 /**
  * One side's (below or above) observations of the parameters being sampled. The arrays have one
@@ -22,6 +23,8 @@ export interface Side {
   readonly trials: readonly FrozenTrial[];
   /** At each member's trial number: its index in `trials` + 1; 0 for non-members. */
   readonly positions: Int32Array;
+  /** The members' trial numbers, in order. */
+  readonly numbers: Int32Array;
   /** The RUNNING members (constant liar): not in the store, read directly. */
   readonly running: readonly FrozenTrial[];
 }
@@ -31,8 +34,15 @@ export function sideOf(trials: readonly FrozenTrial[]): Side {
   let max = -1;
   for (const t of trials) if (t.number > max) max = t.number;
   const positions = new Int32Array(max + 1);
-  trials.forEach((t, i) => (positions[t.number] = i + 1));
-  return { trials, positions, running: trials.filter((t) => t.state === TrialState.RUNNING) };
+  const numbers = new Int32Array(trials.length);
+  const running: FrozenTrial[] = [];
+  for (let i = 0; i < trials.length; i++) {
+    const t = trials[i] as FrozenTrial;
+    positions[t.number] = i + 1;
+    numbers[i] = t.number;
+    if (t.state === TrialState.RUNNING) running.push(t);
+  }
+  return { trials, positions, numbers, running };
 }
 
 /**
@@ -51,13 +61,14 @@ export class ObservationGatherer {
     private readonly weightsOf: (n: number) => ArrayLike<number>,
   ) {}
 
-  gather(side: Side, names: readonly string[], dims: readonly Dimension[]): Observations {
+  /** The arrays come from `alloc` (see ScratchArena), with the spare slot for the prior. */
+  gather(side: Side, names: readonly string[], dims: readonly Dimension[], alloc: Float64Allocator = freshFloat64): Observations {
     const columns = names.map((name) => this.store.column(name));
     const first = columns[0];
     if (names.length === 1 && first !== undefined && !first.categorical) {
-      return this.gatherSorted(first, side, names[0] as string, dims[0] as Dimension);
+      return this.gatherSorted(first, side, names[0] as string, dims[0] as Dimension, alloc);
     }
-    return this.gatherRows(columns, side, names, dims);
+    return this.gatherRows(columns, side, names, dims, alloc);
   }
 
   private gatherRows(
@@ -65,42 +76,51 @@ export class ObservationGatherer {
     side: Side,
     names: readonly string[],
     dims: readonly Dimension[],
+    alloc: Float64Allocator,
   ): Observations {
-    const D = names.length;
-    const out = names.map(() => new Float64Array(side.trials.length + 1));
-    let n = 0;
-    for (const trial of side.trials) {
-      const running = trial.state === TrialState.RUNNING;
-      let d = 0;
-      for (; d < D; d++) {
-        const dim = dims[d] as Dimension;
-        let t: number;
-        if (running) {
-          // Unfinished trials are not in the store: they may still gain parameters.
-          const value = trial.params[names[d] as string];
-          t = value === undefined ? Number.NaN : transformValue(dim, value);
-        } else {
-          const column = columns[d];
-          t = column === undefined ? Number.NaN : transformInternal(dim, column.valueOf(trial.number));
-        }
-        if (Number.isNaN(t)) break;
-        (out[d] as Float64Array)[n] = t;
+    const m = side.trials.length;
+    const out = names.map(() => alloc(m + 1));
+    // Column by column (tight loops over typed arrays), NaN where a trial lacks the value...
+    names.forEach((name, d) => {
+      const column = columns[d];
+      const dim = dims[d] as Dimension;
+      const values = out[d] as Float64Array;
+      for (let p = 0; p < m; p++) {
+        values[p] = column === undefined ? Number.NaN : transformInternal(dim, column.valueOf(side.numbers[p] as number));
       }
-      if (d === D) n++;
+      // Unfinished trials are not in the store: they may still gain parameters.
+      for (const trial of side.running) {
+        const value = trial.params[name];
+        values[(side.positions[trial.number] as number) - 1] = value === undefined ? Number.NaN : transformValue(dim, value);
+      }
+    });
+    // ...then keep the trials that have all of them, in place.
+    let n = 0;
+    for (let p = 0; p < m; p++) {
+      let complete = true;
+      for (const values of out) {
+        if (Number.isNaN(values[p] as number)) {
+          complete = false;
+          break;
+        }
+      }
+      if (!complete) continue;
+      if (n !== p) for (const values of out) values[n] = values[p] as number;
+      n++;
     }
     const w = this.weightsOf(n);
-    const weights = new Float64Array(n + 1);
+    const weights = alloc(n + 1);
     for (let i = 0; i < n; i++) weights[i] = w[i] as number;
     return { n, columns: out, weights };
   }
 
-  private gatherSorted(column: ParamColumn, side: Side, name: string, dim: Dimension): Observations {
+  private gatherSorted(column: ParamColumn, side: Side, name: string, dim: Dimension, alloc: Float64Allocator): Observations {
     const { positions } = side;
     const running = side.running.filter((t) => t.params[name] !== undefined);
     const capacity = column.size + running.length + 1;
-    const values = new Float64Array(capacity);
+    const values = alloc(capacity);
     // Side positions of the observations: trial-number order, for the age ranks below.
-    const at = new Int32Array(capacity);
+    const at = alloc(capacity);
     let n = 0;
     for (let p = 0; p < column.size; p++) {
       const number = column.sortedNumbers[p] as number;
@@ -140,7 +160,7 @@ export class ObservationGatherer {
     let rank = 0;
     for (let p = 1; p < size; p++) if (observed[p] === 1) ranks[p] = rank++;
     const w = this.weightsOf(n);
-    const weights = new Float64Array(n + 1);
+    const weights = alloc(n + 1);
     for (let i = 0; i < n; i++) weights[i] = w[ranks[at[i] as number] as number] as number;
     return { n, columns: [values], weights };
   }

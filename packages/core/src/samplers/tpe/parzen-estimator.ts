@@ -4,6 +4,7 @@ import { CategoricalKernels, DiscreteKernels, TruncatedNormalKernels, type Dimen
 import { logSumExp } from "./log-sum-exp.js";
 import type { Observations } from "./observations.js";
 import type { Dimension } from "./param-transform.js";
+import { freshFloat64, type Float64Allocator } from "./scratch-arena.js";
 
 /** The knobs of the estimator that come from the sampler's options. */
 export interface ParzenEstimatorParameters {
@@ -35,7 +36,12 @@ export class ParzenEstimator {
    * Takes over `observations`' arrays (their spare slot receives the prior). The observations'
    * weights are normalised together with the prior's.
    */
-  constructor(dims: readonly Dimension[], observations: Observations, params: ParzenEstimatorParameters) {
+  constructor(
+    dims: readonly Dimension[],
+    observations: Observations,
+    params: ParzenEstimatorParameters,
+    alloc: Float64Allocator = freshFloat64,
+  ) {
     const n = observations.n;
     this.nComponents = n + 1;
     this.nDims = dims.length;
@@ -43,17 +49,17 @@ export class ParzenEstimator {
     this.weights[n] = n === 0 ? 1 : params.priorWeight;
     let total = 0;
     for (let k = 0; k <= n; k++) total += this.weights[k] as number;
-    this.baseLogDensity = new Float64Array(n + 1);
+    this.baseLogDensity = alloc(n + 1);
     for (let k = 0; k <= n; k++) {
       this.weights[k] = (this.weights[k] as number) / total;
       this.baseLogDensity[k] = Math.log(this.weights[k] as number);
     }
     this.kernels = dims.map((dim, d) =>
-      buildKernels(dim, observations.columns[d] as Float64Array, n, params, dims.length, this.baseLogDensity),
+      buildKernels(dim, observations.columns[d] as Float64Array, n, params, dims.length, this.baseLogDensity, alloc),
     );
     const only = this.kernels[0];
     this.single = this.kernels.length === 1 && only instanceof TruncatedNormalKernels ? only : null;
-    this.scratch = new Float64Array(n + 1);
+    this.scratch = alloc(n + 1);
   }
 
   /** `count` draws, row-major (count x nDims), transformed and on each parameter's grid. */
@@ -70,6 +76,12 @@ export class ParzenEstimator {
   logPdf(points: Float64Array, count: number, out: Float64Array): void {
     const D = this.nDims;
     for (let i = 0; i < count; i++) {
+      // On a grid, candidates repeat: score each value once (a grid kernel costs two erfc).
+      const repeat = D === 1 ? points.subarray(0, i).indexOf(points[i] as number) : -1;
+      if (repeat >= 0) {
+        out[i] = out[repeat] as number;
+        continue;
+      }
       if (this.single !== null) {
         out[i] = this.single.logSumExpWith(points[i] as number, this.baseLogDensity, this.scratch);
         continue;
@@ -92,15 +104,16 @@ function buildKernels(
   params: ParzenEstimatorParameters,
   nDims: number,
   base: Float64Array,
+  alloc: Float64Allocator,
 ): DimensionKernels {
   if (dim.kind === "categorical") return new CategoricalKernels(dim, column.subarray(0, n), params.priorWeight);
   const mus = column.subarray(0, n + 1);
-  const sigmas = new Float64Array(n + 1);
+  const sigmas = alloc(n + 1);
   kernelBandwidths(mus.subarray(0, n), dim.low, dim.high, { ...params, nDims }, sigmas);
   // The prior: centred on the range, as wide as the range.
   mus[n] = 0.5 * (dim.low + dim.high);
   sigmas[n] = dim.high - dim.low;
   return dim.kind === "continuous"
-    ? new TruncatedNormalKernels(dim, mus, sigmas, base)
-    : new DiscreteKernels(dim, mus, sigmas, base);
+    ? new TruncatedNormalKernels(dim, mus, sigmas, base, alloc(n + 1))
+    : new DiscreteKernels(dim, mus, sigmas, base, alloc(n + 1));
 }

@@ -8,13 +8,14 @@ import type { SearchSpace } from "../sampler.js";
  */
 export class IntersectionSearchSpace {
   private space: Map<string, Distribution> | null = null;
-  private readonly seen = new Set<number>();
+  private readonly seen = new SeenTrials();
+  private result: SearchSpace | null = null;
 
   /** Adds the trials not seen before and returns the intersection, names sorted. */
   calculate(trials: readonly FrozenTrial[]): SearchSpace {
     for (const trial of trials) {
-      if (this.seen.has(trial.number)) continue;
-      this.seen.add(trial.number);
+      if (!this.seen.add(trial.number)) continue;
+      this.result = null;
       if (this.space === null) {
         this.space = new Map(Object.entries(trial.distributions));
         continue;
@@ -24,7 +25,8 @@ export class IntersectionSearchSpace {
         if (other === undefined || !distributionsEqual(distribution, other)) this.space.delete(name);
       }
     }
-    return sortedSpace(this.space ?? new Map());
+    this.result ??= sortedSpace(this.space ?? new Map());
+    return this.result;
   }
 }
 
@@ -35,16 +37,18 @@ export class IntersectionSearchSpace {
  */
 export class GroupDecomposedSearchSpace {
   private groups: Array<Map<string, Distribution>> = [];
-  private readonly seen = new Set<number>();
+  private readonly seen = new SeenTrials();
+  private result: SearchSpace[] | null = null;
 
   /** Adds the trials not seen before and returns the groups, each with names sorted. */
   calculate(trials: readonly FrozenTrial[]): SearchSpace[] {
     for (const trial of trials) {
-      if (this.seen.has(trial.number)) continue;
-      this.seen.add(trial.number);
+      if (!this.seen.add(trial.number)) continue;
+      this.result = null;
       this.addDistributions(trial.distributions);
     }
-    return this.groups.map(sortedSpace);
+    this.result ??= this.groups.map(sortedSpace);
+    return this.result;
   }
 
   private addDistributions(distributions: Readonly<Record<string, Distribution>>): void {
@@ -69,6 +73,23 @@ export function withoutSingles(space: SearchSpace): SearchSpace {
   const out: SearchSpace = {};
   for (const [name, d] of Object.entries(space)) if (!isSingle(d)) out[name] = d;
   return out;
+}
+
+/** Which trial numbers have been read, as a growable bitmap. */
+class SeenTrials {
+  private flags = new Uint8Array(256);
+
+  /** Marks `number` seen; false if it already was. */
+  add(number: number): boolean {
+    if (number >= this.flags.length) {
+      const grown = new Uint8Array(Math.max(2 * this.flags.length, number + 1));
+      grown.set(this.flags);
+      this.flags = grown;
+    }
+    if (this.flags[number] === 1) return false;
+    this.flags[number] = 1;
+    return true;
+  }
 }
 
 function sortedSpace(space: ReadonlyMap<string, Distribution>): SearchSpace {

@@ -26,17 +26,20 @@ export function splitTrials(trials: readonly FrozenTrial[], direction: StudyDire
   const sign = direction === "minimize" ? 1 : -1;
   const fromComplete = Math.min(Math.max(nBelow, 0), complete.length);
   const fromPruned = Math.min(Math.max(nBelow - fromComplete, 0), pruned.length);
-  const isBelow = new Set<FrozenTrial>(bestComplete(complete, fromComplete, sign));
-  if (fromPruned > 0) for (const t of rankPruned(pruned, sign).slice(0, fromPruned)) isBelow.add(t);
+  const chosen = bestComplete(complete, fromComplete, sign);
+  if (fromPruned > 0) chosen.push(...rankPruned(pruned, sign).slice(0, fromPruned));
+  const isBelow = new Uint8Array(((ordered[ordered.length - 1] as FrozenTrial | undefined)?.number ?? 0) + 1);
+  for (const t of chosen) isBelow[t.number] = 1;
 
   // Walking the trials in number order keeps both groups in number order without a sort.
   const below: FrozenTrial[] = [];
   const above: FrozenTrial[] = [];
-  for (const t of ordered) {
+  for (let i = 0; i < ordered.length; i++) {
+    const t = ordered[i] as FrozenTrial;
     const observation =
       (t.state === TrialState.COMPLETE && t.value !== null) || t.state === TrialState.PRUNED || t.state === TrialState.RUNNING;
     if (!observation) continue;
-    if (below.length < isBelow.size && isBelow.has(t)) below.push(t);
+    if (isBelow[t.number] === 1) below.push(t);
     else above.push(t);
   }
   return { below, above };
@@ -51,12 +54,16 @@ function bestComplete(complete: readonly FrozenTrial[], k: number, sign: number)
   const key = (t: FrozenTrial): number => sign * (t.value as number);
   if (k > 64) return [...complete].sort((a, b) => key(a) - key(b)).slice(0, k);
   const best: FrozenTrial[] = [];
-  for (const t of complete) {
-    const v = key(t);
-    if (best.length === k && v >= key(best[k - 1] as FrozenTrial)) continue;
+  const keys: number[] = [];
+  for (let j = 0; j < complete.length; j++) {
+    const t = complete[j] as FrozenTrial;
+    const v = sign * (t.value as number);
+    if (best.length === k && v >= (keys[k - 1] as number)) continue;
     let i = best.length;
-    while (i > 0 && key(best[i - 1] as FrozenTrial) > v) i--;
+    while (i > 0 && (keys[i - 1] as number) > v) i--;
     best.splice(i, 0, t);
+    keys.splice(i, 0, v);
+    if (keys.length > k) keys.pop();
     if (best.length > k) best.pop();
   }
   return best;

@@ -10,6 +10,7 @@ import { bestCandidate } from "./candidate-selection.js";
 import { ObservationStore } from "./observation-store.js";
 import { ObservationGatherer, sideOf, type Side } from "./observations.js";
 import { toDimension, untransform, type Dimension } from "./param-transform.js";
+import { ScratchArena } from "./scratch-arena.js";
 import { GroupDecomposedSearchSpace, IntersectionSearchSpace, withoutSingles } from "./search-space.js";
 import { countFinished, splitTrials } from "./split.js";
 import {
@@ -20,8 +21,9 @@ import {
   type TPESamplerOptions,
 } from "./tpe-options.js";
 
-const FINISHED = [TrialState.COMPLETE, TrialState.PRUNED] as const;
-const FINISHED_OR_RUNNING = [TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING] as const;
+function isFinishedObservation(t: FrozenTrial): boolean {
+  return t.state === TrialState.COMPLETE || t.state === TrialState.PRUNED;
+}
 
 /** What one TPE step reads: the two sides of the split and the finished trials' values. */
 interface StepContext {
@@ -36,7 +38,7 @@ interface StudyState {
   readonly gatherer: ObservationGatherer;
   readonly intersection: IntersectionSearchSpace;
   readonly groups: GroupDecomposedSearchSpace;
-  /** The last trial's step context, kept while the study's trials stay the same. */
+  /** The last trial's step context and the trials it was made from (all of them, any state). */
   cached: { trialNumber: number; trials: readonly FrozenTrial[]; context: StepContext | null } | null;
 }
 
@@ -56,6 +58,8 @@ export class TPESampler implements Sampler {
   private readonly studies = new WeakMap<StudyView, StudyState>();
   /** The groups of the last inferred relative space, for sampleRelative (group mode). */
   private lastGroups: SearchSpace[] = [];
+  /** The estimators' arrays, reused step after step. */
+  private readonly arena = new ScratchArena();
 
   constructor(options: TPESamplerOptions = {}) {
     this.options = compileTPESamplerOptions(options);
@@ -69,7 +73,7 @@ export class TPESampler implements Sampler {
 
   inferRelativeSearchSpace(study: StudyView, _trial: FrozenTrial): SearchSpace {
     if (!this.options.multivariate) return {};
-    const finished = study.getTrials({ states: FINISHED });
+    const finished = study.getTrials().filter(isFinishedObservation);
     const state = this.stateOf(study);
     if (this.options.group) {
       this.lastGroups = state.groups.calculate(finished).map(withoutSingles);
@@ -117,18 +121,24 @@ export class TPESampler implements Sampler {
 
   /**
    * The below/above split for `trial`, or null while fewer than nStartupTrials trials finished.
-   * Cached: univariate TPE asks once per parameter, and the trials seldom change in between.
+   * Cached: univariate TPE asks once per parameter, and the other trials seldom change in
+   * between (a changed trial is a new snapshot, so comparing references tells).
    */
   private contextFor(study: StudyView, trial: FrozenTrial): StepContext | null {
-    const { constantLiar } = this.options;
-    let trials = study.getTrials({ states: constantLiar ? FINISHED_OR_RUNNING : FINISHED });
-    // The trial being sampled is RUNNING too; it is no observation of itself.
-    if (constantLiar) trials = trials.filter((t) => t.number !== trial.number);
+    const all = study.getTrials();
     const state = this.stateOf(study);
     const cached = state.cached;
-    if (cached !== null && cached.trialNumber === trial.number && sameTrials(cached.trials, trials)) {
+    if (cached !== null && cached.trialNumber === trial.number && sameTrialsBut(cached.trials, all, trial.number)) {
       return cached.context;
     }
+    const { constantLiar } = this.options;
+    // The trial being sampled is RUNNING too; it is no observation of itself.
+    const trials = all.filter(
+      (t) =>
+        t.state === TrialState.COMPLETE ||
+        t.state === TrialState.PRUNED ||
+        (constantLiar && t.state === TrialState.RUNNING && t.number !== trial.number),
+    );
     const n = countFinished(trials);
     let context: StepContext | null = null;
     if (n >= this.options.nStartupTrials) {
@@ -136,7 +146,7 @@ export class TPESampler implements Sampler {
       state.store.update(trials);
       context = { below: sideOf(split.below), above: sideOf(split.above), gatherer: state.gatherer };
     }
-    state.cached = { trialNumber: trial.number, trials, context };
+    state.cached = { trialNumber: trial.number, trials: all, context };
     return context;
   }
 
@@ -144,8 +154,11 @@ export class TPESampler implements Sampler {
   private sampleJointly(context: StepContext, space: SearchSpace, rng: Rng): Record<string, ParamValue> {
     const names = Object.keys(space);
     const dims = names.map((name) => toDimension(space[name] as Distribution));
-    const below = new ParzenEstimator(dims, context.gatherer.gather(context.below, names, dims), this.estimatorParams);
-    const above = new ParzenEstimator(dims, context.gatherer.gather(context.above, names, dims), this.estimatorParams);
+    this.arena.reset();
+    const alloc = this.arena.take;
+    const { gatherer } = context;
+    const below = new ParzenEstimator(dims, gatherer.gather(context.below, names, dims, alloc), this.estimatorParams, alloc);
+    const above = new ParzenEstimator(dims, gatherer.gather(context.above, names, dims, alloc), this.estimatorParams, alloc);
 
     const count = this.options.nEiCandidates;
     const candidates = below.sample(rng, count);
@@ -179,9 +192,15 @@ function groupsWithin(groups: readonly SearchSpace[], space: SearchSpace): Searc
   return out;
 }
 
-/** True when both lists hold the very same trial snapshots (snapshots are replaced on change). */
-function sameTrials(a: readonly FrozenTrial[], b: readonly FrozenTrial[]): boolean {
+/**
+ * True when both lists hold the very same snapshots (a changed trial is a new snapshot), except
+ * maybe for trial `skip`: the one being sampled, which gains a parameter at each suggest.
+ */
+function sameTrialsBut(a: readonly FrozenTrial[], b: readonly FrozenTrial[], skip: number): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  for (let i = 0; i < a.length; i++) {
+    const t = a[i] as FrozenTrial;
+    if (t !== b[i] && (t.number !== skip || (b[i] as FrozenTrial).number !== skip)) return false;
+  }
   return true;
 }

@@ -1,0 +1,38 @@
+import { TrialState } from "@shoal/core";
+import { describe, expect, it } from "vitest";
+import { useCluster } from "./cluster-harness.js";
+
+const env = useCluster();
+
+describe("pruning across worker processes", () => {
+  it("a worker prunes its trials with the intermediate values other workers wrote to Redis", async () => {
+    const c = await env.cluster();
+    await c.startWorker("pruned.mjs", { id: "good" });
+    // MedianPruner starts after 5 complete trials: the first 6 trials all run on the good worker.
+    const args = ["--sampler", "random", "--seed", "3"];
+    const first = c.startCoordinator({ study: "prune", objective: "pruned.mjs", trials: 6, args });
+    expect((await first.waitForExit(60_000)).code, first.describe()).toBe(0);
+    expect((await c.trials("prune")).every((t) => t.state === TrialState.COMPLETE)).toBe(true);
+
+    // This worker's every value is far worse than the good worker's, so it never completes a trial
+    // itself: the only values its pruner can compare with are the other process's, read from Redis.
+    await c.startWorker("pruned.mjs", { id: "bad", env: { SHOAL_TEST_BAD: "1" } });
+    const coordinator = c.startCoordinator({ study: "prune", objective: "pruned.mjs", trials: 20, args });
+    expect((await coordinator.waitForExit(60_000)).code, coordinator.describe()).toBe(0);
+    const trials = await c.expectExactBudget("prune", 20);
+    const bad = trials.filter((t) => t.systemAttrs.worker === "bad");
+    expect(bad.length).toBeGreaterThan(0);
+    for (const t of bad) {
+      expect(t.state).toBe(TrialState.PRUNED);
+      // Pruned at its first report: the value is its last intermediate value.
+      expect(t.intermediateValues).toEqual({ 0: 1000 });
+      expect(t.value).toBe(1000);
+      expect(coordinator.stderr).toContain(`Trial ${t.number} pruned.`);
+    }
+    // The good worker's trials carry all their intermediate values into Redis.
+    const good = trials.filter((t) => t.systemAttrs.worker === "good" && t.state === TrialState.COMPLETE);
+    expect(good.length).toBeGreaterThanOrEqual(5);
+    for (const t of good) expect(Object.keys(t.intermediateValues)).toEqual(["0", "1", "2", "3", "4"]);
+    await c.stopWorkers();
+  });
+});

@@ -1,0 +1,96 @@
+import { TrialState } from "@shoal/core";
+import { trialJobId } from "@shoal/redis";
+import { describe, expect, it } from "vitest";
+import { FAST_STALLS, loggedTrialNumbers, useCluster } from "./cluster-harness.js";
+
+const env = useCluster();
+
+describe("a worker that dies or stops mid-trial", () => {
+  it("SIGKILL: its trial runs again on another worker, and the study ends with its exact budget", async () => {
+    const c = await env.cluster();
+    // The victim's trials are long, so that it is surely still in one when it is killed.
+    const [victim] = await Promise.all([
+      c.startWorker("quadratic.mjs", { id: "victim", args: FAST_STALLS, env: { SHOAL_TEST_SLEEP_MS: "10000" } }),
+      c.startWorker("quadratic.mjs", { id: "survivor", args: FAST_STALLS, env: { SHOAL_TEST_SLEEP_MS: "300" } }),
+    ]);
+    const coordinator = c.startCoordinator({ study: "sigkill", trials: 6, args: ["--sampler", "random"] });
+
+    const orphan = await c.waitFor("a trial running on the victim", async () =>
+      (await c.trials("sigkill")).find((t) => t.state === TrialState.RUNNING && t.systemAttrs.worker === "victim"),
+    );
+    await victim!.kill("SIGKILL");
+    // Lock 2 s, stall check every 1 s: back on the survivor well within 15 s.
+    await c.waitFor(
+      `trial ${orphan.number} to restart on the survivor`,
+      async () => (await c.trials("sigkill")).find((t) => t.number === orphan.number && t.systemAttrs.worker === "survivor"),
+      15_000,
+    );
+
+    expect((await coordinator.waitForExit(60_000)).code, coordinator.describe()).toBe(0);
+    const trials = await c.expectExactBudget("sigkill", 6);
+    const rerun = trials[orphan.number]!;
+    expect(rerun.state).toBe(TrialState.COMPLETE);
+    expect(rerun.systemAttrs.worker).toBe("survivor");
+    expect(loggedTrialNumbers(coordinator.stderr).sort((a, b) => a - b)).toEqual([...Array(6).keys()]);
+    await c.stopWorkers();
+  });
+
+  it("a trial whose worker keeps dying FAILs with the reason after --max-stalled take-backs; the study goes on", async () => {
+    const c = await env.cluster();
+    const workers = c.superviseWorkers(2, "kill-self.mjs", {
+      base: "mortal",
+      args: [...FAST_STALLS, "--max-stalled", "1"],
+      env: { SHOAL_TEST_KILL_TRIALS: "2", SHOAL_TEST_SLEEP_MS: "100" },
+    });
+    const coordinator = c.startCoordinator({ study: "doomed", objective: "kill-self.mjs", trials: 10, args: ["--sampler", "random"] });
+    expect((await coordinator.waitForExit(90_000)).code, coordinator.describe()).toBe(0);
+    workers.stop();
+
+    const trials = await c.expectExactBudget("doomed", 10);
+    const doomed = trials[2]!;
+    expect(doomed.state).toBe(TrialState.FAIL);
+    expect(doomed.systemAttrs.failReason).toMatch(/stalled more than allowable limit/);
+    expect(trials.filter((t) => t.state === TrialState.COMPLETE)).toHaveLength(9);
+    expect(coordinator.stderr).toMatch(/Trial 2 failed with parameters: .* because of the following error: .*stalled/);
+    // Taken back once (--max-stalled 1), so two workers died on it.
+    expect(workers.started.filter((w) => w.exitSignal === "SIGKILL")).toHaveLength(2);
+    const job = await c.queue().getJob(trialJobId("doomed", 2));
+    expect(await job?.getState()).toBe("failed");
+    await c.stopWorkers();
+  });
+
+  it("SIGTERM: the worker puts its trial back in the queue at once, without using an attempt, and exits", async () => {
+    const c = await env.cluster();
+    // Locks far longer than the test: only the worker's own hand-back can bring the trial back quickly.
+    const slowLocks = ["--lock-duration", "120000", "--stalled-interval", "120000"];
+    const [leaving] = await Promise.all([
+      c.startWorker("quadratic.mjs", { id: "leaving", args: slowLocks, env: { SHOAL_TEST_SLEEP_MS: "10000" } }),
+      c.startWorker("quadratic.mjs", { id: "staying", args: slowLocks, env: { SHOAL_TEST_SLEEP_MS: "300" } }),
+    ]);
+    const coordinator = c.startCoordinator({ study: "sigterm", trials: 4, args: ["--sampler", "random"] });
+
+    const handed = await c.waitFor("a trial running on the leaving worker", async () =>
+      (await c.trials("sigterm")).find((t) => t.state === TrialState.RUNNING && t.systemAttrs.worker === "leaving"),
+    );
+    await leaving!.kill("SIGTERM");
+    expect((await leaving!.waitForExit(15_000)).code, leaving!.describe()).toBe(0);
+    expect(leaving!.output).toMatch(/Worker leaving stopped/);
+    await c.waitFor(
+      `trial ${handed.number} to run on the staying worker`,
+      async () => (await c.trials("sigterm")).find((t) => t.number === handed.number && t.systemAttrs.worker === "staying"),
+      30_000,
+    );
+
+    expect((await coordinator.waitForExit(60_000)).code, coordinator.describe()).toBe(0);
+    const trials = await c.expectExactBudget("sigterm", 4);
+    expect(trials[handed.number]!.state).toBe(TrialState.COMPLETE);
+    expect(trials[handed.number]!.systemAttrs.worker).toBe("staying");
+    const job = await c.queue().getJob(trialJobId("sigterm", handed.number));
+    // Started twice, but only the run that finished counts as an attempt (BullMQ counts it on completion).
+    expect(job?.attemptsStarted).toBe(2);
+    expect(job?.attemptsMade).toBe(1);
+    expect(job?.stalledCounter).toBe(0);
+    expect(await c.redis.exists(c.keys.worker("leaving"))).toBe(0);
+    await c.stopWorkers();
+  });
+});
