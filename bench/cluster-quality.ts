@@ -9,6 +9,10 @@
  * are sampled (the objective runs) at ask time and its value is told when it is the oldest of 8.
  * The in-flight trials are RUNNING while the next ones are sampled, exactly as on the cluster.
  *
+ * One more variant replays the cluster's own way of recording params (the coordinator's
+ * proposeTrial samples them with `trial.propose`, which stores nothing while the trial runs;
+ * recordResult stores them with the result), to show whether constant liar reaches the cluster.
+ *
  *   npx tsx bench/cluster-quality.ts [--seeds 50] [--trials 100] [--inflight 8]
  *                                    [--functions branin,hartmann6,rosenbrock4]
  */

@@ -21,7 +21,13 @@ export const fixture = (name: string): string => path.join(repoRoot, "test/fixtu
 /** Short lock and stall intervals, so that a dead worker's trial comes back in a few seconds. */
 export const FAST_STALLS = ["--lock-duration", "2000", "--stalled-interval", "1000"] as const;
 
-/** Polls `check` until it returns something other than undefined/false/null; throws after `timeoutMs`. */
+/** Thrown by a waitFor check to stop waiting at once: the condition can no longer come true. */
+export class WaitAborted extends Error {}
+
+/**
+ * Polls `check` until it returns something other than undefined/false/null; throws after
+ * `timeoutMs`, or at once when `check` throws WaitAborted (other errors count as "not yet").
+ */
 export async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
@@ -35,6 +41,7 @@ export async function waitFor<T>(
       if (value !== undefined && value !== null && value !== false) return value;
       lastError = null;
     } catch (error) {
+      if (error instanceof WaitAborted) throw new Error(`Gave up waiting for ${what}: ${error.message}\n${options.context?.() ?? ""}`);
       lastError = error;
     }
     if (Date.now() > deadline) {
@@ -91,7 +98,7 @@ export class ShoalProcess {
     return waitFor(`${this.name} to print ${pattern}`, () => {
       const m = pattern.exec(this.output);
       if (m) return m;
-      if (!this.running) throw new Error(`${this.name} exited (${this.exitCode ?? this.exitSignal}) before printing ${pattern}`);
+      if (!this.running) throw new WaitAborted(`${this.name} exited (${this.exitCode ?? this.exitSignal}) before printing ${pattern}`);
       return null;
     }, { timeoutMs, context: () => this.describe() });
   }
@@ -142,6 +149,8 @@ export class Cluster {
   readonly keys: ShoalKeys;
   readonly processes: ShoalProcess[] = [];
   private readonly queues: Queue[] = [];
+  /** Set after the test: nothing may start any more (a supervisor would restart what dispose kills). */
+  private disposed = false;
 
   constructor(
     readonly server: TestRedis,
@@ -179,7 +188,7 @@ export class Cluster {
     let n = 0;
     const started: ShoalProcess[] = [];
     const launch = (): void => {
-      if (stopped) return;
+      if (stopped || this.disposed) return;
       const id = `${options.base ?? "sup"}-${n++}`;
       void this.startWorker(objective, { ...options, id }).then(
         (p) => {
@@ -213,6 +222,7 @@ export class Cluster {
   }
 
   spawn(name: string, args: readonly string[], env?: Record<string, string>): ShoalProcess {
+    if (this.disposed) throw new Error(`${name}: the test is over, nothing may start`);
     const p = new ShoalProcess(name, args, env);
     this.processes.push(p);
     return p;
@@ -276,6 +286,7 @@ export class Cluster {
 
   /** Kills whatever is still running and closes this test's Redis handles. */
   async dispose(): Promise<void> {
+    this.disposed = true;
     await Promise.all(this.processes.map((p) => p.kill("SIGKILL")));
     await Promise.all(this.queues.map((q) => q.close().catch(() => undefined)));
   }

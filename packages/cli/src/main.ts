@@ -1,20 +1,24 @@
 import { createRequire } from "node:module";
 import { ShoalError } from "@shoal/core";
-import {
-  parseStatusArgs,
-  parseStudiesArgs,
-  parseTrialsArgs,
-  runStatus,
-  runStudies,
-  runTrials,
-  STATUS_USAGE,
-  STUDIES_USAGE,
-  TRIALS_USAGE,
-} from "./commands/cluster-queries.js";
-import { OPTIMIZE_USAGE, parseOptimizeArgs, runOptimize } from "./commands/optimize.js";
-import { parseReportArgs, REPORT_USAGE, runReport } from "./commands/report.js";
-import { parseWorkerArgs, runWorker, WORKER_USAGE } from "./commands/worker.js";
 import { UsageError } from "./errors.js";
+
+// Each command's module loads only when it runs: `shoal worker` need not load the plotting stack.
+const commands = {
+  optimize: () => import("./commands/optimize.js").then((m) => ({ usage: m.OPTIMIZE_USAGE, parse: m.parseOptimizeArgs, run: m.runOptimize })),
+  worker: () => import("./commands/worker.js").then((m) => ({ usage: m.WORKER_USAGE, parse: m.parseWorkerArgs, run: m.runWorker })),
+  status: () => import("./commands/cluster-queries.js").then((m) => ({ usage: m.STATUS_USAGE, parse: m.parseStatusArgs, run: m.runStatus })),
+  trials: () => import("./commands/cluster-queries.js").then((m) => ({ usage: m.TRIALS_USAGE, parse: m.parseTrialsArgs, run: m.runTrials })),
+  studies: () => import("./commands/cluster-queries.js").then((m) => ({ usage: m.STUDIES_USAGE, parse: m.parseStudiesArgs, run: m.runStudies })),
+  report: () => import("./commands/report.js").then((m) => ({ usage: m.REPORT_USAGE, parse: m.parseReportArgs, run: m.runReport })),
+} as const;
+
+type CommandName = keyof typeof commands;
+
+interface LoadedCommand {
+  usage: string;
+  parse: (argv: readonly string[]) => unknown;
+  run: (parsed: never) => Promise<number>;
+}
 
 const USAGE = `Usage: shoal <command> [options]
 
@@ -28,24 +32,6 @@ Commands:
 
 Run \`shoal <command> --help\` for a command's options.`;
 
-const usages: Record<string, string> = {
-  optimize: OPTIMIZE_USAGE,
-  worker: WORKER_USAGE,
-  status: STATUS_USAGE,
-  trials: TRIALS_USAGE,
-  studies: STUDIES_USAGE,
-  report: REPORT_USAGE,
-};
-
-/** Runs a parsed command, or prints its usage when it asked for --help (parse returned null). */
-async function dispatch<C>(usage: string, parsed: C | null, run: (c: C) => Promise<number>): Promise<number> {
-  if (parsed === null) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  return run(parsed);
-}
-
 function version(): string {
   const require = createRequire(import.meta.url);
   return (require("../package.json") as { version: string }).version;
@@ -54,20 +40,18 @@ function version(): string {
 /** The `shoal` command: returns the exit code (0 done, 1 failed, 2 usage error). */
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
+  let loaded: LoadedCommand | null = null;
   try {
+    if (command !== undefined && Object.hasOwn(commands, command)) {
+      loaded = (await commands[command as CommandName]()) as LoadedCommand;
+      const parsed = loaded.parse(rest);
+      if (parsed === null) {
+        process.stdout.write(`${loaded.usage}\n`);
+        return 0;
+      }
+      return await loaded.run(parsed as never);
+    }
     switch (command) {
-      case "optimize":
-        return await dispatch(OPTIMIZE_USAGE, parseOptimizeArgs(rest), (c) => runOptimize(c));
-      case "worker":
-        return await dispatch(WORKER_USAGE, parseWorkerArgs(rest), runWorker);
-      case "status":
-        return await dispatch(STATUS_USAGE, parseStatusArgs(rest), runStatus);
-      case "trials":
-        return await dispatch(TRIALS_USAGE, parseTrialsArgs(rest), runTrials);
-      case "studies":
-        return await dispatch(STUDIES_USAGE, parseStudiesArgs(rest), runStudies);
-      case "report":
-        return await dispatch(REPORT_USAGE, parseReportArgs(rest), runReport);
       case "--version":
       case "-v":
         process.stdout.write(`${version()}\n`);
@@ -83,7 +67,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`shoal${error.command ? ` ${error.command}` : ""}: ${error.message}\n\n${usages[error.command ?? ""] ?? USAGE}\n`);
+      process.stderr.write(`shoal${error.command ? ` ${error.command}` : ""}: ${error.message}\n\n${loaded?.usage ?? USAGE}\n`);
       return 2;
     }
     if (error instanceof ShoalError) {

@@ -1,10 +1,11 @@
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
-import { ProgressBar, TrialState, type Study } from "@shoal/core";
+import { getLogger, ProgressBar, TrialState, type Study } from "@shoal/core";
 import {
   createRedisConnection,
   createStudy,
   listWorkers,
+  logConnectionOutages,
   parsePayload,
   RedisStorage,
   ShoalKeys,
@@ -16,7 +17,7 @@ import {
 import { Queue, QueueEvents, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { compileCoordinatorOptions, type CompiledCoordinatorOptions, type CoordinatorOptions } from "./coordinator-options.js";
-import { recordJobFailure, recordResult } from "./record-result.js";
+import { jobFailureReason, recordJobFailure, recordResult } from "./record-result.js";
 import { proposeTrial, storedProposal, trialJobData, type Proposal } from "./trial-job.js";
 
 const JOB_OPTIONS: JobsOptions = {
@@ -25,6 +26,9 @@ const JOB_OPTIONS: JobsOptions = {
   removeOnComplete: { age: 24 * 3600 },
   removeOnFail: { age: 7 * 24 * 3600 },
 };
+
+/** Trials queued beyond the workers' slots, so a freed slot never waits for the coordinator. */
+const QUEUE_AHEAD = 2;
 
 type Finished = { jobId: string; result: unknown } | { jobId: string; failedReason: string };
 
@@ -65,14 +69,16 @@ class Coordinator {
   private lease: StudyLease | null = null;
   private readonly finished: Finished[] = [];
   private wake: (() => void) | null = null;
-  private freeSlots = 0;
-  private freeSlotsReadAt = 0;
+  private totalSlots = 0;
+  private slotsReadAt = 0;
   private stopRequested = false;
 
   constructor(private readonly o: CompiledCoordinatorOptions) {
     this.keys = new ShoalKeys(o.prefix);
     this.redis = createRedisConnection(o.redisUrl);
     this.eventsRedis = createRedisConnection(o.redisUrl);
+    logConnectionOutages(this.redis, o.logger ?? getLogger(), "Coordinator");
+    this.eventsRedis.on("error", () => undefined); // the same outage, logged once above
     this.storage = new RedisStorage(this.redis, this.keys, o.redisUrl);
   }
 
@@ -133,7 +139,7 @@ class Coordinator {
           this.state = "draining";
           if (running === 0) break;
         } else {
-          await this.topUp(study, () => budgetUsed() < o.nTrials && Date.now() < deadline && !this.stopRequested);
+          await this.topUp(study, o.nTrials - budgetUsed(), running);
         }
         await this.nextWake(canStart ? 250 : o.reconcileIntervalMs);
         if (Date.now() - lastReconcile >= o.reconcileIntervalMs) {
@@ -151,18 +157,21 @@ class Coordinator {
     return study;
   }
 
-  /** Keeps about as many trials queued as workers have free slots (at least one, for a worker that joins). */
-  private async topUp(study: Study, mayStart: () => boolean): Promise<void> {
+  /**
+   * Keeps the trials in flight (queued, running, or finished but not yet recorded) at the workers'
+   * slots plus a few queued ahead, so a slot that frees up finds a trial at once and a worker that
+   * joins gets one immediately, while every trial is sampled as late as possible.
+   */
+  private async topUp(study: Study, remaining: number, inFlight: number): Promise<void> {
     const queue = this.queue as Queue;
-    if (Date.now() - this.freeSlotsReadAt > 500) {
+    if (Date.now() - this.slotsReadAt > 500) {
       const workers = await listWorkers(this.redis, this.keys, this.o.queue);
-      this.freeSlots = workers.reduce((sum, w) => sum + (w.state === "running" ? w.free : 0), 0);
-      this.freeSlotsReadAt = Date.now();
+      this.totalSlots = workers.reduce((sum, w) => sum + (w.state === "running" ? w.slots : 0), 0);
+      this.slotsReadAt = Date.now();
     }
-    const waiting = await queue.getWaitingCount();
-    const target = Math.max(1, this.freeSlots);
+    const target = this.totalSlots + QUEUE_AHEAD;
     const batch: Array<{ number: number; proposal: Proposal }> = [];
-    while (waiting + batch.length < target && mayStart()) batch.push(proposeTrial(study));
+    while (inFlight + batch.length < target && batch.length < remaining) batch.push(proposeTrial(study));
     if (batch.length === 0) return;
     // The trials must be in Redis before their jobs: a crash in between leaves a trial to re-enqueue, never an orphan job.
     await this.storage.flush();
@@ -183,15 +192,19 @@ class Coordinator {
     const queue = this.queue as Queue;
     for (const trial of study.getTrials({ states: [TrialState.RUNNING] })) {
       const jobId = trialJobId(study.studyName, trial.number);
-      const job = await queue.getJob(jobId);
-      if (!job) {
+      // State first, then the job: the result is stored by the same script that completes the job,
+      // so a job read after "completed" always has it (the other order can see completed, no result).
+      const state = await queue.getJobState(jobId);
+      if (state === "unknown") {
         const proposal = storedProposal(study, trial.number);
         await queue.add("trial", trialJobData(study, trial.number, proposal, this.o.objectiveId, this.o.seed), { ...JOB_OPTIONS, jobId });
         continue;
       }
-      const state = await job.getState();
+      if (state !== "completed" && state !== "failed") continue;
+      const job = await queue.getJob(jobId);
+      if (!job) continue;
       if (state === "completed") this.finished.push({ jobId, result: job.returnvalue });
-      else if (state === "failed") this.finished.push({ jobId, failedReason: job.failedReason });
+      else this.finished.push({ jobId, failedReason: job.failedReason });
     }
     this.drainFinished(study, tick);
   }
@@ -212,7 +225,7 @@ class Coordinator {
         }
         recorded = recordResult(study, result);
       } else {
-        recorded = recordJobFailure(study, number, `The job failed: ${f.failedReason}`);
+        recorded = recordJobFailure(study, number, jobFailureReason(f.failedReason));
       }
       if (recorded) tick();
     }

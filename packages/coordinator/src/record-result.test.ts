@@ -2,7 +2,7 @@ import { createLogger, createStudy, floatDistribution, RandomSampler, TrialState
 import type { TrialResult } from "@shoal/redis";
 import { describe, expect, it } from "vitest";
 import { compileCoordinatorOptions } from "./coordinator-options.js";
-import { recordJobFailure, recordResult } from "./record-result.js";
+import { jobFailureReason, recordJobFailure, recordResult } from "./record-result.js";
 import { proposeTrial, trialJobData } from "./trial-job.js";
 
 function study() {
@@ -64,6 +64,10 @@ describe("recordResult", () => {
     expect(failed!.systemAttrs.failReason).toBe("TrialTimeoutError('Trial 1 timed out after 1 s')");
     expect(recordJobFailure(s, c, "The job failed: job stalled more than allowable limit")!.systemAttrs.failReason).toMatch(/stalled/);
     expect(recordJobFailure(s, c, "again")).toBeNull();
+    expect(jobFailureReason("job stalled more than allowable limit")).toBe(
+      "its worker died or stopped renewing its lock more often than the workers' --max-stalled allows (job stalled more than allowable limit)",
+    );
+    expect(jobFailureReason("Malformed trial job x in Redis: field \"number\": bad")).toBe('The job failed: Malformed trial job x in Redis: field "number": bad');
   });
 
   it("fails a trial whose worker used a parameter with another kind of distribution", () => {

@@ -13,9 +13,13 @@ export function recordResult(study: Study, result: TrialResult): FrozenTrial | n
   const storage = study.storage;
   let outcome: TrialOutcome;
   try {
+    // The proposal stood in for the params while the trial ran; now the worker's params replace it.
+    for (const name of Object.keys(running.params)) {
+      if (!Object.hasOwn(result.params, name)) storage.deleteTrialParam(trial.trialId, name);
+    }
     for (const [name, value] of Object.entries(result.params)) {
       const distribution = result.distributions[name];
-      if (distribution && !Object.hasOwn(running.params, name)) storage.setTrialParam(trial.trialId, name, value, distribution);
+      if (distribution) storage.setTrialParam(trial.trialId, name, value, distribution);
     }
     outcome =
       result.state === "COMPLETE"
@@ -32,6 +36,14 @@ export function recordResult(study: Study, result: TrialResult): FrozenTrial | n
   for (const [key, value] of Object.entries(result.userAttrs)) storage.setTrialUserAttr(trial.trialId, key, value);
   storage.setTrialSystemAttr(trial.trialId, "worker", result.worker);
   return study.record(trial, outcome, { start: new Date(result.datetimeStart), complete: new Date(result.datetimeComplete) });
+}
+
+/** The FAIL reason of a trial whose job failed outright, from BullMQ's failedReason. */
+export function jobFailureReason(failedReason: string): string {
+  if (/stalled more than allowable limit/.test(failedReason)) {
+    return `its worker died or stopped renewing its lock more often than the workers' --max-stalled allows (${failedReason})`;
+  }
+  return `The job failed: ${failedReason}`;
 }
 
 /** Records a trial whose job failed outright (stalled too often, refused, malformed). */

@@ -20,6 +20,9 @@ export function proposeTrial(study: Study): { number: number; proposal: Proposal
   for (const [name, distribution] of Object.entries(known)) params[name] = trial.propose(name, distribution);
   const fixed = (trial.frozen().systemAttrs.fixedParams as Record<string, ParamValue> | undefined) ?? {};
   const proposal: Proposal = { params: { ...params, ...fixed }, distributions: known, fixedParams: fixed };
+  // Recorded as the trial's params while it runs, so constant liar sees where the running trials
+  // are; the worker's result replaces them with the params the objective really asked for.
+  for (const [name, value] of Object.entries(params)) study.storage.setTrialParam(trial.trialId, name, value, known[name] as Distribution);
   study.storage.setTrialSystemAttr(trial.trialId, "proposal", proposal);
   return { number: trial.number, proposal };
 }

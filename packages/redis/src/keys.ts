@@ -63,9 +63,9 @@ export class ShoalKeys {
     return `${this.prefix}:worker:${id}`;
   }
 
-  /** Pattern matching every worker announcement. */
-  workerPattern(): string {
-    return `${this.prefix}:worker:*`;
+  /** Sorted set: worker ids scored by when their announcement expires (an index, so no key scan). */
+  workers(): string {
+    return `${this.prefix}:workers`;
   }
 }
 

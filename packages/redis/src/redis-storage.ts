@@ -35,6 +35,10 @@ export class RedisStorage implements Storage {
   private pending: Write[] = [];
   private flushing: Promise<void> | null = null;
   private scheduled = false;
+  /** Trials changed since the last flush. */
+  private readonly dirty = new Set<number>();
+  /** Per study: the trial count and best trial last written, so unchanged ones are not written again. */
+  private readonly written = new Map<number, { count: number; best: FrozenTrial | null }>();
   /** trialId -> the study it belongs to. */
   private readonly trialStudies = new Map<number, { studyId: number; name: string }>();
 
@@ -130,45 +134,29 @@ export class RedisStorage implements Storage {
     const trial = this.mirror.createTrial(studyId, template);
     const name = this.getStudyName(studyId);
     this.trialStudies.set(trial.trialId, { studyId, name });
-    this.write((m) => {
-      m.hset(this.keys.trial(name, trial.number), trialToHash(trial));
-      m.hset(this.keys.study(name), "nextNumber", String(trial.number + 1));
-      if (trial.state === TrialState.RUNNING) m.sadd(this.keys.running(name), String(trial.number));
-    });
+    this.touch(trial.trialId);
     return trial;
   }
 
   popWaitingTrial(studyId: number): FrozenTrial | null {
     const trial = this.mirror.popWaitingTrial(studyId);
-    if (trial) this.writeTrial(studyId, trial, true);
+    if (trial) this.touch(trial.trialId);
     return trial;
   }
 
   setTrialParam(trialId: number, name: string, value: ParamValue, distribution: Distribution): void {
     this.mirror.setTrialParam(trialId, name, value, distribution);
-    const trial = this.mirror.getTrial(trialId);
-    const study = this.studyOf(trialId).name;
-    this.write((m) =>
-      m.hset(this.keys.trial(study, trial.number), {
-        params: JSON.stringify(trial.params),
-        distributions: JSON.stringify(trial.distributions),
-      }),
-    );
+    this.touch(trialId);
+  }
+
+  deleteTrialParam(trialId: number, name: string): void {
+    this.mirror.deleteTrialParam(trialId, name);
+    this.touch(trialId);
   }
 
   setTrialState(trialId: number, state: TrialState, value?: number | null, times?: TrialTimes): FrozenTrial {
-    const { studyId, name } = this.studyOf(trialId);
-    const previousBest = this.mirror.getBestTrial(studyId);
     const trial = this.mirror.setTrialState(trialId, state, value, times);
-    const best = this.mirror.getBestTrial(studyId);
-    this.write((m) => {
-      m.hset(this.keys.trial(name, trial.number), trialToHash(trial));
-      if (trial.state === TrialState.RUNNING) m.sadd(this.keys.running(name), String(trial.number));
-      else m.srem(this.keys.running(name), String(trial.number));
-      if (best && best !== previousBest) {
-        m.hset(this.keys.study(name), { bestTrial: String(best.number), bestValue: String(best.value) });
-      }
-    });
+    this.touch(trialId);
     return trial;
   }
 
@@ -181,14 +169,12 @@ export class RedisStorage implements Storage {
 
   setTrialUserAttr(trialId: number, key: string, value: unknown): void {
     this.mirror.setTrialUserAttr(trialId, key, value);
-    const trial = this.mirror.getTrial(trialId);
-    const { name } = this.studyOf(trialId);
-    this.write((m) => m.hset(this.keys.trial(name, trial.number), "userAttrs", JSON.stringify(trial.userAttrs)));
+    this.touch(trialId);
   }
 
   setTrialSystemAttr(trialId: number, key: string, value: unknown): void {
     this.mirror.setTrialSystemAttr(trialId, key, value);
-    this.writeTrial(this.studyOf(trialId).studyId, this.mirror.getTrial(trialId), false);
+    this.touch(trialId);
   }
 
   getTrial(trialId: number): FrozenTrial {
@@ -213,11 +199,12 @@ export class RedisStorage implements Storage {
 
   /** Resolves once every change made so far is in Redis. Waits through a reconnect. */
   async flush(): Promise<void> {
-    while (this.pending.length > 0 || this.flushing) {
+    while (this.pending.length > 0 || this.dirty.size > 0 || this.flushing) {
       if (this.flushing) {
         await this.flushing;
         continue;
       }
+      this.writeDirtyTrials();
       const batch = this.pending;
       this.pending = [];
       const multi = this.redis.multi();
@@ -248,6 +235,10 @@ export class RedisStorage implements Storage {
 
   private write(w: Write): void {
     this.pending.push(w);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => {
@@ -259,12 +250,42 @@ export class RedisStorage implements Storage {
     }
   }
 
-  private writeTrial(studyId: number, trial: FrozenTrial, running: boolean): void {
-    const name = this.getStudyName(studyId);
-    this.write((m) => {
-      m.hset(this.keys.trial(name, trial.number), trialToHash(trial));
-      if (running) m.sadd(this.keys.running(name), String(trial.number));
-    });
+  /** Marks a trial changed: its hash is written once, whole, at the next flush. */
+  private touch(trialId: number): void {
+    this.dirty.add(trialId);
+    this.scheduleFlush();
+  }
+
+  /**
+   * Turns the changed trials into writes: each trial's hash once (however many changes it had),
+   * its place in the running set, the study's trial count and, when it moved, the best trial.
+   */
+  private writeDirtyTrials(): void {
+    if (this.dirty.size === 0) return;
+    const trialIds = [...this.dirty];
+    this.dirty.clear();
+    const touchedStudies = new Set<number>();
+    for (const trialId of trialIds) {
+      const { studyId, name } = this.studyOf(trialId);
+      const trial = this.mirror.getTrial(trialId);
+      touchedStudies.add(studyId);
+      this.pending.push((m) => {
+        m.hset(this.keys.trial(name, trial.number), trialToHash(trial));
+        if (trial.state === TrialState.RUNNING) m.sadd(this.keys.running(name), String(trial.number));
+        else m.srem(this.keys.running(name), String(trial.number));
+      });
+    }
+    for (const studyId of touchedStudies) {
+      const name = this.getStudyName(studyId);
+      const count = this.mirror.getTrialCount(studyId);
+      const best = this.mirror.getBestTrial(studyId);
+      const written = this.written.get(studyId) ?? { count: -1, best: null };
+      if (count !== written.count) this.pending.push((m) => m.hset(this.keys.study(name), "nextNumber", String(count)));
+      if (best && best !== written.best) {
+        this.pending.push((m) => m.hset(this.keys.study(name), { bestTrial: String(best.number), bestValue: String(best.value) }));
+      }
+      this.written.set(studyId, { count, best });
+    }
   }
 
   private studyOf(trialId: number): { studyId: number; name: string } {

@@ -18,23 +18,26 @@ export type WorkerAnnouncement = z.infer<typeof workerAnnouncementSchema>;
 
 /** Writes (or refreshes) a worker's announcement; it disappears `ttlMs` after the last refresh. */
 export async function announceWorker(redis: Redis, keys: ShoalKeys, a: WorkerAnnouncement, ttlMs: number): Promise<void> {
-  await redis.set(keys.worker(a.id), JSON.stringify(a), "PX", ttlMs);
+  await redis
+    .multi()
+    .set(keys.worker(a.id), JSON.stringify(a), "PX", ttlMs)
+    .zadd(keys.workers(), Date.now() + ttlMs, a.id)
+    .exec();
 }
 
 /** Removes a worker's announcement at once (a clean exit). */
 export async function withdrawWorker(redis: Redis, keys: ShoalKeys, id: string): Promise<void> {
-  await redis.del(keys.worker(id));
+  await redis.multi().del(keys.worker(id)).zrem(keys.workers(), id).exec();
 }
 
 /** Every live worker's announcement (malformed ones are skipped), optionally for one queue. */
 export async function listWorkers(redis: Redis, keys: ShoalKeys, queue?: string): Promise<WorkerAnnouncement[]> {
-  const found: string[] = [];
-  let cursor = "0";
-  do {
-    const [next, batch] = await redis.scan(cursor, "MATCH", keys.workerPattern(), "COUNT", 200);
-    cursor = next;
-    found.push(...batch);
-  } while (cursor !== "0");
+  // Workers that stopped announcing drop out of the index here; their keys expired on their own.
+  const [, ids] = ((await redis.multi().zremrangebyscore(keys.workers(), "-inf", Date.now()).zrange(keys.workers(), 0, -1).exec()) ?? []) as [
+    unknown,
+    [Error | null, string[]] | undefined,
+  ];
+  const found = (ids?.[1] ?? []).map((id) => keys.worker(id));
   if (found.length === 0) return [];
   const values = await redis.mget(...found);
   const out: WorkerAnnouncement[] = [];

@@ -54,6 +54,16 @@ describe("shoal optimize flags", () => {
     expect(() => parseOptimizeArgs(argv as string[])).toThrow(message);
   });
 
+  it("takes --redis, --prefix, --queue and --lease-wait in coordinator mode, and refuses them without --redis", () => {
+    const cmd = parseOptimizeArgs(["--redis", "redis://h:6379", "--study", "s", "--trials", "5", "--prefix", "p", "--queue", "q", "--lease-wait", "0"]);
+    expect(cmd).toMatchObject({ objectiveModule: undefined, redis: { url: "redis://h:6379", prefix: "p", queue: "q", leaseWaitSeconds: 0 } });
+    expect(parseOptimizeArgs([objective, "--redis", "redis://h", "--study", "s", "--trials", "5"])?.redis?.leaseWaitSeconds).toBeUndefined();
+    expect(() => parseOptimizeArgs([objective, "--trials", "5", "--lease-wait", "3"])).toThrow("--lease-wait needs --redis.");
+    expect(() => parseOptimizeArgs(["--redis", "redis://h", "--study", "s", "--trials", "5", "--lease-wait=-1"])).toThrow(
+      /--lease-wait must be a whole number >= 0, got "-1"/,
+    );
+  });
+
   it("returns null for --help", () => {
     expect(parseOptimizeArgs(["--help"])).toBeNull();
   });

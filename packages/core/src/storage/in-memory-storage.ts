@@ -116,6 +116,21 @@ export class InMemoryStorage implements Storage {
     });
   }
 
+  deleteTrialParam(trialId: number, name: string): void {
+    const trial = this.running(trialId);
+    if (!Object.hasOwn(trial.params, name)) return;
+    const params = { ...trial.params };
+    const distributions = { ...trial.distributions };
+    delete params[name];
+    delete distributions[name];
+    this.replace(trialId, { params, distributions });
+  }
+
+  /** How many trials the study has, WAITING ones included. */
+  getTrialCount(studyId: number): number {
+    return this.study(studyId).trials.length;
+  }
+
   setTrialState(trialId: number, state: TrialState, value: number | null = null, times: TrialTimes = {}): FrozenTrial {
     const trial = this.getTrial(trialId);
     if (isFinished(trial.state)) {

@@ -57,6 +57,8 @@ export interface Storage {
    * overrides the clock, for results that carry when a remote worker started and ended the trial.
    */
   setTrialState(trialId: number, state: TrialState, value?: number | null, times?: TrialTimes): FrozenTrial;
+  /** Removes a param from a RUNNING trial (one proposed for it that its objective never asked for). */
+  deleteTrialParam(trialId: number, name: string): void;
   setTrialIntermediateValue(trialId: number, step: number, value: number): void;
   setTrialUserAttr(trialId: number, key: string, value: unknown): void;
   setTrialSystemAttr(trialId: number, key: string, value: unknown): void;

@@ -10,6 +10,7 @@ import {
 import {
   announceWorker,
   createRedisConnection,
+  logConnectionOutages,
   objectiveIdOf,
   parsePayload,
   ShoalKeys,
@@ -69,6 +70,7 @@ export class QueueWorker {
     this.redis = createRedisConnection(this.o.redisUrl);
     this.workerRedis = createRedisConnection(this.o.redisUrl);
     this.logger = this.o.logger ?? getLogger();
+    logConnectionOutages(this.redis, this.logger, `Worker ${this.id}`);
     this.pruner = this.o.pruner ?? new MedianPruner();
   }
 
@@ -96,7 +98,11 @@ export class QueueWorker {
         this.logger.error({ event: "job_refused", jobId: job?.id, reason: error.message }, `Job ${job?.id ?? "?"} refused: ${error.message}`);
       }
     });
-    this.worker.on("error", (error) => this.logger.warn({ event: "worker_error", err: error }, `Worker: ${error.message}`));
+    this.worker.on("error", (error) => {
+      // While Redis is down, BullMQ reports each reconnection attempt: the outage is logged once already.
+      if (this.redis.status !== "ready") return;
+      this.logger.warn({ event: "worker_error", err: error }, `Worker: ${error.message}`);
+    });
     this.state = "running";
     await this.announce();
     this.announceTimer = setInterval(() => void this.announce().catch(() => undefined), 1000);
@@ -145,13 +151,12 @@ export class QueueWorker {
           `start a worker with that objective module.`,
       );
     }
+    // The announcement's free count is refreshed by its timer: a write per job would cost more than the coordinator gains.
     this.busy += 1;
-    void this.announce().catch(() => undefined);
     try {
       return await this.runTrial(job, token, data);
     } finally {
       this.busy -= 1;
-      void this.announce().catch(() => undefined);
     }
   }
 
@@ -162,7 +167,8 @@ export class QueueWorker {
       void this.redis.hset(this.keys.trialValues(data.study, data.number), String(step), String(value));
       void cache.refresh().catch(() => undefined);
     });
-    await this.redis.eval(MARK_STARTED, 1, this.keys.trial(data.study, data.number), this.id, trial.datetimeStart.toISOString());
+    // Only for operators (`shoal status`): the trial need not wait for it.
+    void this.redis.eval(MARK_STARTED, 1, this.keys.trial(data.study, data.number), this.id, trial.datetimeStart.toISOString()).catch(() => undefined);
     const base = {
       v: 1 as const,
       study: data.study,

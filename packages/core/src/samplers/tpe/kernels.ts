@@ -30,8 +30,9 @@ export class TruncatedNormalKernels implements DimensionKernels {
    */
   constructor(
     private readonly dim: ContinuousDimension,
-    private readonly mus: Float64Array,
-    private readonly sigmas: Float64Array,
+    /** Per component (the prior last). */
+    readonly mus: Float64Array,
+    readonly sigmas: Float64Array,
     base: Float64Array,
     /** Receives 1 / sigma per component. */
     private readonly invSigmas: Float64Array = new Float64Array(mus.length),
@@ -60,6 +61,14 @@ export class TruncatedNormalKernels implements DimensionKernels {
       const z = (x - (mus[k] as number)) * (inv[k] as number);
       acc[k] = (acc[k] as number) - 0.5 * z * z;
     }
+  }
+
+  /** The sigma every observation's kernel has (multivariate TPE), or NaN if they differ. */
+  sharedSigma(): number {
+    const n = this.sigmas.length - 1;
+    const first = this.sigmas[0] as number;
+    for (let k = 1; k < n; k++) if (this.sigmas[k] !== first) return Number.NaN;
+    return n > 0 ? first : Number.NaN;
   }
 
   /**

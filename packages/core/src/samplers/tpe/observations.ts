@@ -85,9 +85,8 @@ export class ObservationGatherer {
       const column = columns[d];
       const dim = dims[d] as Dimension;
       const values = out[d] as Float64Array;
-      for (let p = 0; p < m; p++) {
-        values[p] = column === undefined ? Number.NaN : transformInternal(dim, column.valueOf(side.numbers[p] as number));
-      }
+      if (column === undefined) values.fill(Number.NaN, 0, m);
+      else for (let p = 0; p < m; p++) values[p] = transformInternal(dim, column.valueOf(side.numbers[p] as number));
       // Unfinished trials are not in the store: they may still gain parameters.
       for (const trial of side.running) {
         const value = trial.params[name];

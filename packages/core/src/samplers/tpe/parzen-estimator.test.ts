@@ -5,6 +5,7 @@ import { expNonPositive, logSumExp } from "./log-sum-exp.js";
 import type { Observations } from "./observations.js";
 import { ParzenEstimator, type ParzenEstimatorParameters } from "./parzen-estimator.js";
 import { toDimension, untransform } from "./param-transform.js";
+import { truncatedNormalLogPdf } from "./truncated-normal.js";
 
 const params: ParzenEstimatorParameters = {
   priorWeight: 1,
@@ -87,6 +88,33 @@ describe("ParzenEstimator", () => {
     const mpe = new ParzenEstimator(dims, observations([[0.1, 0.9], [0.1, 0.9]]), mv);
     // The observations lie on the diagonal: the density there beats the anti-diagonal.
     expect(logPdfAt(mpe, [0.1, 0.1])).toBeGreaterThan(logPdfAt(mpe, [0.1, 0.9]) + 1);
+  });
+
+  it("computes multivariate densities exactly (the shared-sigma fast path against the formula)", () => {
+    const ranges: Array<[number, number]> = [[0, 1], [-5, 10], [2, 3]];
+    const dims = ranges.map(([low, high]) => toDimension({ kind: "float", low, high, step: null, log: false }));
+    const rng = new Rng(4);
+    const n = 40;
+    const columns = ranges.map(([low, high]) => Array.from({ length: n }, () => rng.uniform(low, high)));
+    const weights = Array.from({ length: n }, (_, i) => 1 + (i % 3));
+    const mpe = new ParzenEstimator(dims, observations(columns, weights), { ...params, multivariate: true });
+    const total = weights.reduce((a, b) => a + b, 0) + 1;
+    for (let trial = 0; trial < 20; trial++) {
+      const x = ranges.map(([low, high]) => rng.uniform(low, high));
+      let density = 0;
+      for (let k = 0; k <= n; k++) {
+        let p = (k < n ? (weights[k] as number) : 1) / total;
+        ranges.forEach(([low, high], d) => {
+          const range = high - low;
+          const sigma =
+            k < n ? Math.min(Math.max(0.2 * n ** (-1 / 7) * range, range / Math.min(100, n + 2)), range) : range;
+          const mu = k < n ? (columns[d]![k] as number) : (low + high) / 2;
+          p *= Math.exp(truncatedNormalLogPdf(x[d]!, mu, sigma, low, high));
+        });
+        density += p;
+      }
+      expect(logPdfAt(mpe, x)).toBeCloseTo(Math.log(density), 10);
+    }
   });
 
   it("samples on each parameter's grid and inside its range", () => {

@@ -4,6 +4,7 @@ import { CategoricalKernels, DiscreteKernels, TruncatedNormalKernels, type Dimen
 import { logSumExp } from "./log-sum-exp.js";
 import type { Observations } from "./observations.js";
 import type { Dimension } from "./param-transform.js";
+import { SharedSigmaBlock } from "./shared-sigma-block.js";
 import { freshFloat64, type Float64Allocator } from "./scratch-arena.js";
 
 /** The knobs of the estimator that come from the sampler's options. */
@@ -30,6 +31,8 @@ export class ParzenEstimator {
   private readonly kernels: DimensionKernels[];
   /** Set when the only dimension is continuous: then one fused pass gives the log density. */
   private readonly single: TruncatedNormalKernels | null;
+  /** Set when all dimensions are continuous with one sigma for all observations (multivariate). */
+  private readonly shared: SharedSigmaBlock | null;
   private readonly scratch: Float64Array;
 
   /**
@@ -60,6 +63,7 @@ export class ParzenEstimator {
     const only = this.kernels[0];
     this.single = this.kernels.length === 1 && only instanceof TruncatedNormalKernels ? only : null;
     this.scratch = alloc(n + 1);
+    this.shared = this.kernels.length > 1 ? sharedSigmaBlock(this.kernels, this.baseLogDensity, this.scratch, alloc) : null;
   }
 
   /** `count` draws, row-major (count x nDims), transformed and on each parameter's grid. */
@@ -86,6 +90,10 @@ export class ParzenEstimator {
         out[i] = this.single.logSumExpWith(points[i] as number, this.baseLogDensity, this.scratch);
         continue;
       }
+      if (this.shared !== null) {
+        out[i] = this.shared.logPdf(points, i * D);
+        continue;
+      }
       // One pass per dimension over all components (faster than component-major with an inner
       // loop over dimensions), then the log-sum-exp.
       const acc = this.scratch;
@@ -94,6 +102,29 @@ export class ParzenEstimator {
       out[i] = logSumExp(acc);
     }
   }
+}
+
+/** The fast path for multivariate kernels of continuous dimensions, when it applies. */
+function sharedSigmaBlock(
+  kernels: readonly DimensionKernels[],
+  base: Float64Array,
+  scratch: Float64Array,
+  alloc: Float64Allocator,
+): SharedSigmaBlock | null {
+  const D = kernels.length;
+  const sigmas = new Float64Array(D);
+  const priorSigmas = new Float64Array(D);
+  const mus: Float64Array[] = [];
+  for (let d = 0; d < D; d++) {
+    const kernel = kernels[d];
+    if (!(kernel instanceof TruncatedNormalKernels)) return null;
+    const sigma = kernel.sharedSigma();
+    if (Number.isNaN(sigma)) return null;
+    sigmas[d] = sigma;
+    priorSigmas[d] = kernel.sigmas[kernel.sigmas.length - 1] as number;
+    mus.push(kernel.mus);
+  }
+  return new SharedSigmaBlock(mus, sigmas, priorSigmas, base, scratch, alloc);
 }
 
 /** The kernels of one dimension; their constant log terms are subtracted from `base`. */
