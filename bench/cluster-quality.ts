@@ -9,9 +9,9 @@
  * are sampled (the objective runs) at ask time and its value is told when it is the oldest of 8.
  * The in-flight trials are RUNNING while the next ones are sampled, exactly as on the cluster.
  *
- * One more variant replays the cluster's own way of recording params (the coordinator's
- * proposeTrial samples them with `trial.propose`, which stores nothing while the trial runs;
- * recordResult stores them with the result), to show whether constant liar reaches the cluster.
+ * One more variant runs the cluster's own code for it: the coordinator's proposeTrial and
+ * trialJobData, the worker's RemoteTrial, and the coordinator's recordResult, to show that
+ * constant liar reaches the cluster (the proposals are the RUNNING trials' params).
  *
  *   npx tsx bench/cluster-quality.ts [--seeds 50] [--trials 100] [--inflight 8]
  *                                    [--functions branin,hartmann6,rosenbrock4]
@@ -20,17 +20,16 @@ import os from "node:os";
 import {
   createLogger,
   createStudy,
-  floatDistribution,
+  NopPruner,
   RandomSampler,
   TPESampler,
   tpeDefaults,
-  type BaseTrial,
-  type Distribution,
-  type NumericSuggestOptions,
-  type ParamValue,
   type Sampler,
   type Trial,
 } from "@shoal/core";
+import { proposeTrial, recordResult, trialJobData } from "@shoal/coordinator";
+import type { TrialResult } from "@shoal/redis";
+import { RemoteTrial } from "@shoal/worker";
 import { FUNCTIONS, type BenchmarkFunction } from "./functions.js";
 import { flags as parseFlags, fmt, median, quantile, table } from "./cluster-common.js";
 
@@ -47,42 +46,8 @@ interface Variant {
   name: string;
   inflight: number;
   sampler: (seed: number) => Sampler;
-  /** Params as the cluster records them: proposed (not stored) at ask, stored with the result. */
+  /** Through the coordinator's and worker's own code: proposeTrial, RemoteTrial, recordResult. */
   clusterPath?: boolean;
-}
-
-/**
- * The trial the objective sees on the cluster, replayed in process: the coordinator's
- * proposeTrial samples each param with `trial.propose` (nothing stored while the trial runs) and
- * recordResult stores the params when the result comes back.
- */
-class ProposedTrial implements BaseTrial {
-  readonly params: Record<string, ParamValue> = {};
-  readonly distributions: Record<string, Distribution> = {};
-  readonly userAttrs: Record<string, unknown> = {};
-  constructor(private readonly trial: Trial) {}
-  get number(): number {
-    return this.trial.number;
-  }
-  suggestFloat(name: string, low: number, high: number, options?: NumericSuggestOptions): number {
-    if (!Object.hasOwn(this.params, name)) {
-      const d = floatDistribution(name, low, high, options);
-      this.params[name] = this.trial.propose(name, d);
-      this.distributions[name] = d;
-    }
-    return this.params[name] as number;
-  }
-  suggestInt(): number {
-    throw new Error("not used by the benchmark functions");
-  }
-  suggestCategorical<T>(): T {
-    throw new Error("not used by the benchmark functions");
-  }
-  report(): void {}
-  shouldPrune(): boolean {
-    return false;
-  }
-  setUserAttr(): void {}
 }
 
 const variants: Variant[] = [
@@ -100,16 +65,14 @@ const variants: Variant[] = [
 
 /** Best value after each trial (1-based index), running `inflight` trials at once. */
 function run(fn: BenchmarkFunction, sampler: Sampler, inflight: number, clusterPath = false): number[] {
+  if (clusterPath) return runClusterPath(fn, sampler, inflight);
   const study = createStudy({ sampler, logger: silent });
-  const pending: Array<{ trial: Trial; value: number; proposed: ProposedTrial | null }> = [];
+  const pending: Array<{ trial: Trial; value: number }> = [];
   const bestAfter: number[] = [];
   let best = Number.POSITIVE_INFINITY;
   let asked = 0;
   const tellOldest = () => {
-    const { trial, value, proposed } = pending.shift() as (typeof pending)[number];
-    if (proposed) {
-      for (const [name, v] of Object.entries(proposed.params)) study.storage.setTrialParam(trial.trialId, name, v, proposed.distributions[name] as Distribution);
-    }
+    const { trial, value } = pending.shift() as (typeof pending)[number];
     study.tell(trial, value);
     best = Math.min(best, value);
     bestAfter.push(best);
@@ -118,8 +81,38 @@ function run(fn: BenchmarkFunction, sampler: Sampler, inflight: number, clusterP
     while (pending.length < inflight && asked < TRIALS) {
       const trial = study.ask();
       // The params are sampled now, while the other in-flight trials are RUNNING.
-      const proposed = clusterPath ? new ProposedTrial(trial) : null;
-      pending.push({ trial, value: fn.objective(proposed ?? trial), proposed });
+      pending.push({ trial, value: fn.objective(trial) });
+      asked += 1;
+    }
+    tellOldest();
+  }
+  while (pending.length > 0) tellOldest();
+  return bestAfter;
+}
+
+/** The same schedule through the cluster's code: the coordinator proposes, a RemoteTrial runs, recordResult records. */
+function runClusterPath(fn: BenchmarkFunction, sampler: Sampler, inflight: number): number[] {
+  const study = createStudy({ sampler, logger: silent });
+  const pending: TrialResult[] = [];
+  const bestAfter: number[] = [];
+  let best = Number.POSITIVE_INFINITY;
+  let asked = 0;
+  const now = new Date().toISOString();
+  const tellOldest = () => {
+    const result = pending.shift() as TrialResult;
+    recordResult(study, result);
+    best = Math.min(best, result.value as number);
+    bestAfter.push(best);
+  };
+  while (asked < TRIALS) {
+    while (pending.length < inflight && asked < TRIALS) {
+      const { number, proposal } = proposeTrial(study);
+      const remote = new RemoteTrial(trialJobData(study, number, proposal, null, 7), new NopPruner(), study, () => undefined);
+      const value = fn.objective(remote);
+      pending.push({
+        v: 1, study: study.studyName, number, state: "COMPLETE", value, params: { ...remote.params }, distributions: { ...remote.distributions },
+        userAttrs: {}, intermediateValues: {}, failReason: null, worker: "bench", datetimeStart: now, datetimeComplete: now,
+      });
       asked += 1;
     }
     tellOldest();
@@ -179,8 +172,8 @@ console.log("Median regret (median best - optimum) after " + TRIALS + " trials:"
 console.log(table(summary));
 console.log("");
 console.log(
-  "\"cluster's propose path\": params sampled with trial.propose at ask (as the coordinator's proposeTrial does: not stored " +
-    "while the trial runs) and stored only with the result (recordResult). " +
+  "\"cluster's propose path\": the coordinator's proposeTrial/recordResult and the worker's RemoteTrial, run in process. " +
+    "" +
     (clusterPathIsNoCl
       ? "Its figures equal \"no constant liar\" exactly: the RUNNING trials carry no params, so constant liar has nothing to lie about on the cluster."
       : "Its figures differ from \"no constant liar\": constant liar reaches the RUNNING trials on the cluster."),
