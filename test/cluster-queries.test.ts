@@ -1,5 +1,5 @@
 import { createLogger, TrialState } from "@shoal/core";
-import { createStudy, type RedisStorage } from "@shoal/redis";
+import { createStudy, listWorkers, type RedisStorage } from "@shoal/redis";
 import { describe, expect, it } from "vitest";
 import { useCluster } from "./cluster-harness.js";
 
@@ -31,14 +31,15 @@ describe("shoal status, trials and studies", () => {
     });
     const best = done.reduce((a, b) => ((b.value as number) < (a.value as number) ? b : a));
 
-    // Wait for a trial running on each worker and the queue topped up, unchanged for 2 s (the
-    // coordinator reads the workers' free slots every 0.5 s, they announce them every 1 s).
+    // Wait for a trial running on each worker, both announced busy, and the queue topped up,
+    // unchanged for 2 s (workers announce every 1 s, the coordinator reads them every 0.5 s).
     let last = { key: "", since: Date.now() };
     await c.waitFor("a trial running on each worker, one queued, and the queue settled", async () => {
       const running = (await c.trials("watched")).filter((t) => t.state === TrialState.RUNNING);
       const workers = running.map((t) => t.systemAttrs.worker).sort();
       const counts = await c.queue().getJobCounts("waiting", "active");
-      const ready = workers.includes("a") && workers.includes("b") && counts.active === 2 && (counts.waiting ?? 0) >= 1;
+      const busy = (await listWorkers(c.redis, c.keys)).every((w) => w.free === 0);
+      const ready = workers.includes("a") && workers.includes("b") && counts.active === 2 && (counts.waiting ?? 0) >= 1 && busy;
       const key = `${running.map((t) => t.number).join()}|${counts.waiting}|${counts.active}`;
       if (key !== last.key) last = { key, since: Date.now() };
       return ready && Date.now() - last.since >= 2000;
@@ -64,8 +65,11 @@ describe("shoal status, trials and studies", () => {
     expect(s.queue.completed).toBe(3);
     const started = s.running.filter((r) => r.worker !== null);
     expect(started.map((r) => r.worker).sort()).toEqual(["a", "b"]);
-    // Each running trial shows the params its job carries.
-    expect(s.running.every((r) => Object.keys(r.params).sort().join() === "x,y")).toBe(true);
+    // Each running trial shows the params its job carries: none for those enqueued before any
+    // trial finished (the worker samples them, define-by-run), x and y for the later ones.
+    const paramNames = s.running.map((r) => Object.keys(r.params).sort().join());
+    expect(paramNames.every((p) => p === "" || p === "x,y")).toBe(true);
+    expect(paramNames).toContain("x,y");
     expect(started.every((r) => r.since !== null)).toBe(true);
     expect(s.running.length).toBe(2 + s.queue.waiting);
     expect(s.best).toMatchObject({ number: best.number, value: best.value, params: best.params });
@@ -79,8 +83,11 @@ describe("shoal status, trials and studies", () => {
     expect(text.stdout).toMatch(/Queue "trials": [1-9]\d* waiting, 2 active, 0 delayed, 0 failed, 3 completed/);
     expect(text.stdout).toContain(`Best: trial ${best.number} with value `);
     expect(text.stdout).toMatch(new RegExp(`Running trials \\(${s.running.length}\\):`));
-    for (const r of started) expect(text.stdout).toMatch(new RegExp(`  #${r.number}  ${r.worker}  \\d+\\.\\d s  \\{'x': \\S+, 'y': \\S+\\}\n`));
-    expect(text.stdout).toMatch(/  #\d+  \(not started\)  queued  \{'x': \S+, 'y': \S+\}\n/);
+    const params = (r: StatusJson["running"][number]) => (Object.keys(r.params).length === 0 ? "\\{\\}" : "\\{'x': \\S+, 'y': \\S+\\}");
+    for (const r of started) expect(text.stdout).toMatch(new RegExp(`\n  #${r.number}  ${r.worker}  \\d+\\.\\d s  ${params(r)}\n`));
+    for (const r of s.running.filter((q) => q.worker === null)) {
+      expect(text.stdout).toMatch(new RegExp(`\n  #${r.number}  \\(not started\\)  queued  ${params(r)}\n`));
+    }
     expect(text.stdout).toMatch(/Workers \(2\):\n  a  running  1\/1 busy  pid \d+  quadratic\.mjs@\w+\n  b  running  1\/1 busy/);
 
     // shoal trials, in each format.

@@ -49,7 +49,7 @@ describe("a worker that dies or stops mid-trial", () => {
     const trials = await c.expectExactBudget("doomed", 10);
     const doomed = trials[2]!;
     expect(doomed.state).toBe(TrialState.FAIL);
-    expect(doomed.systemAttrs.failReason).toMatch(/stalled more than allowable limit/);
+    expect(doomed.systemAttrs.failReason).toMatch(/^its worker died or stopped renewing its lock more often than the workers. --max-stalled allows \(job stalled more than allowable limit\)$/);
     expect(trials.filter((t) => t.state === TrialState.COMPLETE)).toHaveLength(9);
     expect(coordinator.stderr).toMatch(/Trial 2 failed with parameters: .* because of the following error: .*stalled/);
     // Taken back once (--max-stalled 1), so two workers died on it.
