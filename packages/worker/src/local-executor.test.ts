@@ -61,7 +61,7 @@ describe.concurrent("optimizeLocally", () => {
   test("a bad search space in the thread fails the trial with SearchSpaceError naming the param", async () => {
     const study = await optimizeFixture("bad-search-space.mjs", { nTrials: 1 });
     expect(failReason(study.trials[0])).toBe(
-      `SearchSpaceError('Invalid search space for parameter \\"learningRate\\": low (1) must be less than or equal to high (0.1).')`,
+      `SearchSpaceError('Invalid search space for parameter "learningRate": low (1) must be less than or equal to high (0.1).')`,
     );
   });
 

@@ -27,12 +27,16 @@ export function hyperoptDefaultGamma(n: number): number {
  * 1/n up to 1, so the estimator slowly forgets the start of a long study.
  */
 export function defaultWeights(n: number): Float64Array {
-  const w = new Float64Array(n).fill(1);
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[i] = defaultWeightAt(i, n);
+  return w;
+}
+
+/** defaultWeights(n)[i], without making the array. */
+export function defaultWeightAt(i: number, n: number): number {
   const ramp = n - 25;
-  if (ramp <= 0) return w;
+  if (i >= ramp) return 1;
   // np.linspace(1/n, 1, ramp)
   const start = 1 / n;
-  if (ramp === 1) w[0] = start;
-  else for (let i = 0; i < ramp; i++) w[i] = start + (i * (1 - start)) / (ramp - 1);
-  return w;
+  return ramp === 1 ? start : start + (i * (1 - start)) / (ramp - 1);
 }

@@ -38,17 +38,18 @@ export class TruncatedNormalKernels implements DimensionKernels {
     private readonly invSigmas: Float64Array = new Float64Array(mus.length),
   ) {
     const n = mus.length;
-    // Multivariate kernels share one sigma: take its log once.
+    // Multivariate kernels share one sigma: take its log and inverse once.
     let lastSigma = Number.NaN;
     let logSigma = 0;
+    let inv = 0;
     for (let k = 0; k < n; k++) {
       const mu = mus[k] as number;
       const sigma = sigmas[k] as number;
       if (sigma !== lastSigma) {
         lastSigma = sigma;
         logSigma = Math.log(sigma);
+        inv = 1 / sigma;
       }
-      const inv = 1 / sigma;
       this.invSigmas[k] = inv;
       base[k] = (base[k] as number) - (logSigma + LOG_SQRT_2PI + logCentralMass((dim.low - mu) * inv, (dim.high - mu) * inv));
     }

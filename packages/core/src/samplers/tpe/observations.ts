@@ -1,9 +1,11 @@
 import type { ParamValue } from "../../distributions.js";
 import type { FrozenTrial } from "../../frozen-trial.js";
 import { TrialState } from "../../trial-state.js";
+import { defaultWeightAt, defaultWeights, type WeightsFunction } from "./gamma-and-weights.js";
 import type { ObservationStore, ParamColumn } from "./observation-store.js";
 import { transformInternal, transformValue, type Dimension } from "./param-transform.js";
 import { freshFloat64, type Float64Allocator } from "./scratch-arena.js";
+import { callWeights } from "./tpe-options.js";
 
 /**
  * One side's (below or above) observations of the parameters being sampled. The arrays have one
@@ -58,8 +60,16 @@ export class ObservationGatherer {
   constructor(
     private readonly store: ObservationStore,
     /** The weights of n observations, oldest first. */
-    private readonly weightsOf: (n: number) => ArrayLike<number>,
+    private readonly weights: WeightsFunction,
   ) {}
+
+  /** The weight of the observation of age rank `i` (0: oldest) among n. */
+  private weightFunction(n: number): (i: number) => number {
+    // The default needs no array per call: the estimators are rebuilt at every step.
+    if (this.weights === defaultWeights) return (i) => defaultWeightAt(i, n);
+    const w = callWeights(this.weights, n);
+    return (i) => w[i] as number;
+  }
 
   /** The arrays come from `alloc` (see ScratchArena), with the spare slot for the prior. */
   gather(side: Side, names: readonly string[], dims: readonly Dimension[], alloc: Float64Allocator = freshFloat64): Observations {
@@ -81,6 +91,7 @@ export class ObservationGatherer {
     const m = side.trials.length;
     const out = names.map(() => alloc(m + 1));
     // Column by column (tight loops over typed arrays), NaN where a trial lacks the value...
+    let missing = false;
     names.forEach((name, d) => {
       const column = columns[d];
       const dim = dims[d] as Dimension;
@@ -92,24 +103,28 @@ export class ObservationGatherer {
         const value = trial.params[name];
         values[(side.positions[trial.number] as number) - 1] = value === undefined ? Number.NaN : transformValue(dim, value);
       }
+      for (let p = 0; p < m && !missing; p++) missing = Number.isNaN(values[p] as number);
     });
     // ...then keep the trials that have all of them, in place.
-    let n = 0;
-    for (let p = 0; p < m; p++) {
-      let complete = true;
-      for (const values of out) {
-        if (Number.isNaN(values[p] as number)) {
-          complete = false;
-          break;
+    let n = m;
+    if (missing) {
+      n = 0;
+      for (let p = 0; p < m; p++) {
+        let complete = true;
+        for (const values of out) {
+          if (Number.isNaN(values[p] as number)) {
+            complete = false;
+            break;
+          }
         }
+        if (!complete) continue;
+        if (n !== p) for (const values of out) values[n] = values[p] as number;
+        n++;
       }
-      if (!complete) continue;
-      if (n !== p) for (const values of out) values[n] = values[p] as number;
-      n++;
     }
-    const w = this.weightsOf(n);
+    const weightOf = this.weightFunction(n);
     const weights = alloc(n + 1);
-    for (let i = 0; i < n; i++) weights[i] = w[i] as number;
+    for (let i = 0; i < n; i++) weights[i] = weightOf(i);
     return { n, columns: out, weights };
   }
 
@@ -158,9 +173,9 @@ export class ObservationGatherer {
     for (let i = 0; i < n; i++) observed[at[i] as number] = 1;
     let rank = 0;
     for (let p = 1; p < size; p++) if (observed[p] === 1) ranks[p] = rank++;
-    const w = this.weightsOf(n);
+    const weightOf = this.weightFunction(n);
     const weights = alloc(n + 1);
-    for (let i = 0; i < n; i++) weights[i] = w[ranks[at[i] as number] as number] as number;
+    for (let i = 0; i < n; i++) weights[i] = weightOf(ranks[at[i] as number] as number);
     return { n, columns: [values], weights };
   }
 }

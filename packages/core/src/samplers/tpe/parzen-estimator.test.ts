@@ -90,8 +90,10 @@ describe("ParzenEstimator", () => {
     expect(logPdfAt(mpe, [0.1, 0.1])).toBeGreaterThan(logPdfAt(mpe, [0.1, 0.9]) + 1);
   });
 
-  it("computes multivariate densities exactly (the shared-sigma fast path against the formula)", () => {
-    const ranges: Array<[number, number]> = [[0, 1], [-5, 10], [2, 3]];
+  it.each([
+    [[[0, 1], [-5, 10], [2, 3]]],
+    [[[0, 1], [-5, 10], [2, 3], [-1, 1], [100, 200]]],
+  ] as Array<[Array<[number, number]>]>)("computes multivariate densities exactly (fast path vs formula, %j)", (ranges) => {
     const dims = ranges.map(([low, high]) => toDimension({ kind: "float", low, high, step: null, log: false }));
     const rng = new Rng(4);
     const n = 40;
@@ -106,8 +108,8 @@ describe("ParzenEstimator", () => {
         let p = (k < n ? (weights[k] as number) : 1) / total;
         ranges.forEach(([low, high], d) => {
           const range = high - low;
-          const sigma =
-            k < n ? Math.min(Math.max(0.2 * n ** (-1 / 7) * range, range / Math.min(100, n + 2)), range) : range;
+          const scott = 0.2 * n ** (-1 / (ranges.length + 4)) * range;
+          const sigma = k < n ? Math.min(Math.max(scott, range / Math.min(100, n + 2)), range) : range;
           const mu = k < n ? (columns[d]![k] as number) : (low + high) / 2;
           p *= Math.exp(truncatedNormalLogPdf(x[d]!, mu, sigma, low, high));
         });

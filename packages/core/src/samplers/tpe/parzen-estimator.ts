@@ -67,8 +67,8 @@ export class ParzenEstimator {
   }
 
   /** `count` draws, row-major (count x nDims), transformed and on each parameter's grid. */
-  sample(rng: Rng, count: number): Float64Array {
-    const out = new Float64Array(count * this.nDims);
+  sample(rng: Rng, count: number, alloc: Float64Allocator = freshFloat64): Float64Array {
+    const out = alloc(count * this.nDims);
     for (let i = 0; i < count; i++) {
       const k = rng.choice(this.weights);
       for (let d = 0; d < this.nDims; d++) out[i * this.nDims + d] = (this.kernels[d] as DimensionKernels).sample(rng, k);

@@ -13,6 +13,8 @@ export class IntersectionSearchSpace {
 
   /** Adds the trials not seen before and returns the intersection, names sorted. */
   calculate(trials: readonly FrozenTrial[]): SearchSpace {
+    // Trials are never forgotten: as many as seen means none is new.
+    if (trials.length === this.seen.size && this.result !== null) return this.result;
     for (const trial of trials) {
       if (!this.seen.add(trial.number)) continue;
       this.result = null;
@@ -42,6 +44,7 @@ export class GroupDecomposedSearchSpace {
 
   /** Adds the trials not seen before and returns the groups, each with names sorted. */
   calculate(trials: readonly FrozenTrial[]): SearchSpace[] {
+    if (trials.length === this.seen.size && this.result !== null) return this.result;
     for (const trial of trials) {
       if (!this.seen.add(trial.number)) continue;
       this.result = null;
@@ -78,6 +81,8 @@ export function withoutSingles(space: SearchSpace): SearchSpace {
 /** Which trial numbers have been read, as a growable bitmap. */
 class SeenTrials {
   private flags = new Uint8Array(256);
+  /** How many numbers are marked. */
+  size = 0;
 
   /** Marks `number` seen; false if it already was. */
   add(number: number): boolean {
@@ -88,6 +93,7 @@ class SeenTrials {
     }
     if (this.flags[number] === 1) return false;
     this.flags[number] = 1;
+    this.size++;
     return true;
   }
 }

@@ -74,13 +74,6 @@ function isInNumberOrder(trials: readonly FrozenTrial[]): boolean {
   return true;
 }
 
-/** How many of the trials are finished observations (COMPLETE or PRUNED): the n of gamma(n). */
-export function countFinished(trials: readonly FrozenTrial[]): number {
-  let n = 0;
-  for (const t of trials) if (t.state === TrialState.COMPLETE || t.state === TrialState.PRUNED) n++;
-  return n;
-}
-
 function byNumber(a: FrozenTrial, b: FrozenTrial): number {
   return a.number - b.number;
 }

@@ -12,18 +12,14 @@ import { ObservationGatherer, sideOf, type Side } from "./observations.js";
 import { toDimension, untransform, type Dimension } from "./param-transform.js";
 import { ScratchArena } from "./scratch-arena.js";
 import { GroupDecomposedSearchSpace, IntersectionSearchSpace, withoutSingles } from "./search-space.js";
-import { countFinished, splitTrials } from "./split.js";
+import { splitTrials } from "./split.js";
 import {
   callGamma,
-  callWeights,
   compileTPESamplerOptions,
   type CompiledTPESamplerOptions,
   type TPESamplerOptions,
 } from "./tpe-options.js";
 
-function isFinishedObservation(t: FrozenTrial): boolean {
-  return t.state === TrialState.COMPLETE || t.state === TrialState.PRUNED;
-}
 
 /** What one TPE step reads: the two sides of the split and the finished trials' values. */
 interface StepContext {
@@ -32,14 +28,27 @@ interface StepContext {
   readonly gatherer: ObservationGatherer;
 }
 
+/** The study's trials as one trial's sampling sees them. */
+interface Snapshot {
+  readonly trialNumber: number;
+  /** Every trial, any state, as the study gave them. */
+  readonly all: readonly FrozenTrial[];
+  /** COMPLETE and PRUNED trials. */
+  readonly finished: readonly FrozenTrial[];
+  /** The observations: the finished trials and, with constant liar, the other RUNNING ones. */
+  readonly observations: readonly FrozenTrial[];
+  /** Made on first use; null during the startup trials. */
+  context?: StepContext | null;
+}
+
 /** One study's incrementally maintained state; finished trials never change. */
 interface StudyState {
   readonly store: ObservationStore;
   readonly gatherer: ObservationGatherer;
   readonly intersection: IntersectionSearchSpace;
   readonly groups: GroupDecomposedSearchSpace;
-  /** The last trial's step context and the trials it was made from (all of them, any state). */
-  cached: { trialNumber: number; trials: readonly FrozenTrial[]; context: StepContext | null } | null;
+  /** The last trial's snapshot, reused while the other trials stay the same. */
+  snapshot: Snapshot | null;
 }
 
 /**
@@ -71,9 +80,9 @@ export class TPESampler implements Sampler {
     };
   }
 
-  inferRelativeSearchSpace(study: StudyView, _trial: FrozenTrial): SearchSpace {
+  inferRelativeSearchSpace(study: StudyView, trial: FrozenTrial): SearchSpace {
     if (!this.options.multivariate) return {};
-    const finished = study.getTrials().filter(isFinishedObservation);
+    const { finished } = this.snapshotFor(study, trial);
     const state = this.stateOf(study);
     if (this.options.group) {
       this.lastGroups = state.groups.calculate(finished).map(withoutSingles);
@@ -109,10 +118,10 @@ export class TPESampler implements Sampler {
       const store = new ObservationStore();
       state = {
         store,
-        gatherer: new ObservationGatherer(store, (n) => callWeights(this.options.weights, n)),
+        gatherer: new ObservationGatherer(store, this.options.weights),
         intersection: new IntersectionSearchSpace(),
         groups: new GroupDecomposedSearchSpace(),
-        cached: null,
+        snapshot: null,
       };
       this.studies.set(study, state);
     }
@@ -120,33 +129,47 @@ export class TPESampler implements Sampler {
   }
 
   /**
-   * The below/above split for `trial`, or null while fewer than nStartupTrials trials finished.
-   * Cached: univariate TPE asks once per parameter, and the other trials seldom change in
-   * between (a changed trial is a new snapshot, so comparing references tells).
+   * The trials as `trial`'s sampling sees them. Cached: the sampler asks at each parameter, and
+   * the other trials seldom change in between (a changed trial is a new snapshot object, so
+   * comparing references tells).
    */
-  private contextFor(study: StudyView, trial: FrozenTrial): StepContext | null {
+  private snapshotFor(study: StudyView, trial: FrozenTrial): Snapshot {
     const all = study.getTrials();
     const state = this.stateOf(study);
-    const cached = state.cached;
-    if (cached !== null && cached.trialNumber === trial.number && sameTrialsBut(cached.trials, all, trial.number)) {
-      return cached.context;
+    const cached = state.snapshot;
+    if (cached !== null && cached.trialNumber === trial.number && sameTrialsBut(cached.all, all, trial.number)) {
+      return cached;
     }
     const { constantLiar } = this.options;
-    // The trial being sampled is RUNNING too; it is no observation of itself.
-    const trials = all.filter(
-      (t) =>
-        t.state === TrialState.COMPLETE ||
-        t.state === TrialState.PRUNED ||
-        (constantLiar && t.state === TrialState.RUNNING && t.number !== trial.number),
-    );
-    const n = countFinished(trials);
+    const finished: FrozenTrial[] = [];
+    const observations: FrozenTrial[] = [];
+    for (let i = 0; i < all.length; i++) {
+      const t = all[i] as FrozenTrial;
+      if (t.state === TrialState.COMPLETE || t.state === TrialState.PRUNED) {
+        finished.push(t);
+        observations.push(t);
+      } else if (constantLiar && t.state === TrialState.RUNNING && t.number !== trial.number) {
+        // The trial being sampled is RUNNING too; it is no observation of itself.
+        observations.push(t);
+      }
+    }
+    state.snapshot = { trialNumber: trial.number, all, finished, observations };
+    return state.snapshot;
+  }
+
+  /** The below/above split for `trial`, or null while fewer than nStartupTrials trials finished. */
+  private contextFor(study: StudyView, trial: FrozenTrial): StepContext | null {
+    const snapshot = this.snapshotFor(study, trial);
+    if (snapshot.context !== undefined) return snapshot.context;
+    const n = snapshot.finished.length;
     let context: StepContext | null = null;
     if (n >= this.options.nStartupTrials) {
-      const split = splitTrials(trials, study.direction, callGamma(this.options.gamma, n));
-      state.store.update(trials);
+      const state = this.stateOf(study);
+      const split = splitTrials(snapshot.observations, study.direction, callGamma(this.options.gamma, n));
+      state.store.update(snapshot.finished);
       context = { below: sideOf(split.below), above: sideOf(split.above), gatherer: state.gatherer };
     }
-    state.cached = { trialNumber: trial.number, trials: all, context };
+    snapshot.context = context;
     return context;
   }
 
@@ -161,8 +184,8 @@ export class TPESampler implements Sampler {
     const above = new ParzenEstimator(dims, gatherer.gather(context.above, names, dims, alloc), this.estimatorParams, alloc);
 
     const count = this.options.nEiCandidates;
-    const candidates = below.sample(rng, count);
-    const best = bestCandidate(below, above, candidates, count);
+    const candidates = below.sample(rng, count, alloc);
+    const best = bestCandidate(below, above, candidates, count, alloc);
     const params: Record<string, ParamValue> = {};
     names.forEach((name, d) => {
       params[name] = untransform(dims[d] as Dimension, candidates[best * dims.length + d] as number);
