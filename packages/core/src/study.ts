@@ -300,6 +300,9 @@ export class Study implements StudyView {
   }
 
   private logFinished(trial: FrozenTrial, reason: string | null, error: unknown, pruneMessage?: string): void {
+    // Formatting the params costs more than many a sampler step: skip it when nobody reads the line.
+    const level = trial.state === TrialState.FAIL ? "warn" : "info";
+    if (!this.logger.isLevelEnabled(level)) return;
     const fields = {
       event: "trial_finished",
       study: this.studyName,

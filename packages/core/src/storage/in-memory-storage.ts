@@ -12,6 +12,8 @@ interface StudyRecord {
   readonly distributions: Map<string, Distribution>;
   readonly userAttrs: Record<string, unknown>;
   bestTrialNumber: number | null;
+  /** How many trials are WAITING, so `ask` need not scan for one when there is none. */
+  waiting: number;
 }
 
 /** Keeps studies in this process's memory: the embedded default. Lost when the process exits. */
@@ -36,6 +38,7 @@ export class InMemoryStorage implements Storage {
       distributions: new Map(),
       userAttrs: {},
       bestTrialNumber: null,
+      waiting: 0,
     });
     this.studyIdsByName.set(studyName, studyId);
     return studyId;
@@ -93,13 +96,16 @@ export class InMemoryStorage implements Storage {
     };
     this.trialIndex.push([studyId, trial.number]);
     study.trials.push(trial);
+    if (state === TrialState.WAITING) study.waiting += 1;
     return trial;
   }
 
   popWaitingTrial(studyId: number): FrozenTrial | null {
     const study = this.study(studyId);
+    if (study.waiting === 0) return null;
     const waiting = study.trials.find((t) => t.state === TrialState.WAITING);
     if (!waiting) return null;
+    study.waiting -= 1;
     return this.replace(waiting.trialId, { state: TrialState.RUNNING, datetimeStart: new Date() });
   }
 
@@ -136,6 +142,7 @@ export class InMemoryStorage implements Storage {
     if (isFinished(trial.state)) {
       throw new TrialStateError(`Trial ${trial.number} has already finished as ${trial.state}.`);
     }
+    if (trial.state === TrialState.WAITING && state !== TrialState.WAITING) this.study(this.locate(trialId)[0]).waiting -= 1;
     const now = times.complete ?? new Date();
     const start = times.start !== undefined ? times.start : trial.datetimeStart;
     const patch: Partial<Mutable<FrozenTrial>> = { state, value, datetimeStart: start };
@@ -185,6 +192,7 @@ export class InMemoryStorage implements Storage {
     const imported: FrozenTrial = { ...trial, trialId: this.trialIndex.length };
     this.trialIndex.push([studyId, trial.number]);
     study.trials.push(imported);
+    if (imported.state === TrialState.WAITING) study.waiting += 1;
     if (imported.state === TrialState.COMPLETE && imported.value !== null) {
       const best = study.bestTrialNumber === null ? null : study.trials[study.bestTrialNumber];
       if (!best || best.value === null || isBetter(study.direction, imported.value, best.value)) {
