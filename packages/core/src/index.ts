@@ -73,6 +73,6 @@ export {
   type TrialOutcome,
 } from "./study.js";
 export type { StudyView } from "./study-view.js";
-export { Trial, type BaseTrial, type TrialContext } from "./trial.js";
+export { checkReportArgs, Trial, type BaseTrial, type TrialContext } from "./trial.js";
 export { isFinished, TrialState } from "./trial-state.js";
 export * from "./importance/index.js";

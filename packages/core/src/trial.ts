@@ -44,6 +44,16 @@ export interface BaseTrial {
   setUserAttr(key: string, value: unknown): void;
 }
 
+/** Throws InvalidOptionError unless `trial.report(value, step)` got a number and an integer step >= 0. */
+export function checkReportArgs(value: unknown, step: unknown): void {
+  if (typeof value !== "number") {
+    throw new InvalidOptionError("value", `trial.report needs a number, got ${typeof value}.`);
+  }
+  if (!Number.isInteger(step) || (step as number) < 0) {
+    throw new InvalidOptionError("step", `trial.report needs an integer step >= 0, got ${String(step)}.`);
+  }
+}
+
 /** What a Trial needs from its study: storage, sampler, pruner and a view for them. */
 export interface TrialContext {
   readonly storage: Storage;
@@ -155,12 +165,7 @@ export class Trial implements BaseTrial {
 
   report(value: number, step: number): void {
     const frozen = this.runningFrozen("report");
-    if (typeof value !== "number") {
-      throw new InvalidOptionError("value", `trial.report needs a number, got ${typeof value}.`);
-    }
-    if (!Number.isInteger(step) || step < 0) {
-      throw new InvalidOptionError("step", `trial.report needs an integer step >= 0, got ${String(step)}.`);
-    }
+    checkReportArgs(value, step);
     if (Object.hasOwn(frozen.intermediateValues, step)) {
       this.ctx.logger.warn(
         `The reported value is ignored because this step ${step} is already reported in trial ${this.number}.`,

@@ -1,11 +1,11 @@
 import {
   categoricalDistribution,
   checkCompatible,
+  checkReportArgs,
   containsValue,
   deriveSeed,
   floatDistribution,
   intDistribution,
-  InvalidOptionError,
   Rng,
   sampleUniform,
   TrialState,
@@ -93,10 +93,7 @@ export class RemoteTrial implements BaseTrial {
   }
 
   report(value: number, step: number): void {
-    if (typeof value !== "number") throw new InvalidOptionError("value", `trial.report needs a number, got ${typeof value}.`);
-    if (!Number.isInteger(step) || step < 0) {
-      throw new InvalidOptionError("step", `trial.report needs an integer step >= 0, got ${String(step)}.`);
-    }
+    checkReportArgs(value, step);
     if (Object.hasOwn(this.reported, step)) return;
     this.reported[step] = value;
     this.onReport(step, value);
