@@ -1,4 +1,4 @@
-import { InvalidOptionError, type Logger, type Pruner, type Sampler, type StudyDirection } from "@shoal/core";
+import { checkIntegerOption, InvalidOptionError, type Logger, type Pruner, type Sampler, type StudyDirection } from "@shoal/core";
 import { checkKeyName, DEFAULT_PREFIX, DEFAULT_QUEUE } from "@shoal/redis";
 
 /** Options of runCoordinator. */
@@ -59,32 +59,27 @@ export interface CompiledCoordinatorOptions {
   signal: AbortSignal | undefined;
 }
 
-function positiveInt(option: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) throw new InvalidOptionError(option, `must be an integer >= ${min}, got ${value}.`);
-  return value;
-}
-
 /** Applies defaults and validates; errors name the option and the allowed range. */
 export function compileCoordinatorOptions(o: CoordinatorOptions): CompiledCoordinatorOptions {
   if (o.timeoutSeconds !== undefined && !(o.timeoutSeconds > 0)) {
     throw new InvalidOptionError("timeoutSeconds", `must be > 0, got ${o.timeoutSeconds}.`);
   }
-  const leaseTtlMs = positiveInt("leaseTtlMs", o.leaseTtlMs ?? 10_000, 300);
+  const leaseTtlMs = checkIntegerOption("leaseTtlMs", o.leaseTtlMs ?? 10_000, 300);
   return {
     redisUrl: o.redisUrl,
     studyName: checkKeyName("studyName", o.studyName),
-    nTrials: positiveInt("nTrials", o.nTrials, 0),
+    nTrials: checkIntegerOption("nTrials", o.nTrials, 0),
     timeoutMs: o.timeoutSeconds === undefined ? null : o.timeoutSeconds * 1000,
     direction: o.direction,
     sampler: o.sampler,
     pruner: o.pruner,
     objectiveId: o.objectiveId ?? null,
-    seed: positiveInt("seed", o.seed ?? 0, 0),
+    seed: checkIntegerOption("seed", o.seed ?? 0, 0),
     prefix: checkKeyName("prefix", o.prefix ?? DEFAULT_PREFIX),
     queue: checkKeyName("queue", o.queue ?? DEFAULT_QUEUE),
     leaseTtlMs,
-    leaseWaitMs: positiveInt("leaseWaitMs", o.leaseWaitMs ?? leaseTtlMs + 1000, 0),
-    reconcileIntervalMs: positiveInt("reconcileIntervalMs", o.reconcileIntervalMs ?? 2000, 50),
+    leaseWaitMs: checkIntegerOption("leaseWaitMs", o.leaseWaitMs ?? leaseTtlMs + 1000, 0),
+    reconcileIntervalMs: checkIntegerOption("reconcileIntervalMs", o.reconcileIntervalMs ?? 2000, 50),
     logger: o.logger,
     showProgressBar: o.showProgressBar ?? false,
     signal: o.signal,

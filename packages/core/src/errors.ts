@@ -42,6 +42,18 @@ export class InvalidOptionError extends ShoalError {
   }
 }
 
+/**
+ * Returns `value` when it is an integer in [min, max]; otherwise throws InvalidOptionError naming
+ * the option, the range and the value. The one check behind every count-like option.
+ */
+export function checkIntegerOption(option: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new InvalidOptionError(option, `must be an integer ${range}, got ${String(value)}.`);
+  }
+  return value;
+}
+
 /** Thrown by `bestTrial`, `bestValue` and `bestParams` while the study has no COMPLETE trial. */
 export class NoCompletedTrialsError extends ShoalError {
   constructor(studyName: string) {

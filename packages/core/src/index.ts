@@ -22,6 +22,7 @@ export {
   type ParamValue,
 } from "./distributions.js";
 export {
+  checkIntegerOption,
   describeError,
   IncompatibleDistributionError,
   InvalidOptionError,

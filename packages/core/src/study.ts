@@ -1,5 +1,6 @@
 import type { Distribution, ParamValue } from "./distributions.js";
 import {
+  checkIntegerOption,
   describeError,
   InvalidOptionError,
   NoCompletedTrialsError,
@@ -211,16 +212,12 @@ export class Study implements StudyView {
    */
   async optimize(objective: Objective, options: OptimizeOptions = {}): Promise<void> {
     const { nTrials, timeout } = options;
-    if (nTrials !== undefined && (!Number.isInteger(nTrials) || nTrials < 0)) {
-      throw new InvalidOptionError("nTrials", `must be an integer >= 0, got ${String(nTrials)}.`);
-    }
+    if (nTrials !== undefined) checkIntegerOption("nTrials", nTrials, 0);
     if (timeout !== undefined && !(typeof timeout === "number" && timeout > 0)) {
       throw new InvalidOptionError("timeout", `must be a number of seconds > 0, got ${String(timeout)}.`);
     }
     const concurrency = options.concurrency ?? 1;
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new InvalidOptionError("concurrency", `must be an integer >= 1, got ${String(concurrency)}.`);
-    }
+    checkIntegerOption("concurrency", concurrency, 1);
     if (typeof objective !== "function") {
       throw new InvalidOptionError("objective", "must be a function (trial) => number.");
     }

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ResourceLimits } from "node:worker_threads";
-import { InvalidOptionError } from "@shoal/core";
+import { checkIntegerOption, InvalidOptionError } from "@shoal/core";
 
 /** Options of `new TrialRunner(...)`. */
 export interface TrialRunnerOptions {
@@ -50,9 +50,7 @@ const RESOURCE_LIMIT_KEYS = [
 export function compileTrialRunnerOptions(options: TrialRunnerOptions): CompiledTrialRunnerOptions {
   const objectivePath = resolveObjectivePath(options.objectiveModule);
   const threads = options.threads ?? trialRunnerDefaults.threads;
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new InvalidOptionError("threads", `must be an integer >= 1, got ${String(threads)}.`);
-  }
+  checkIntegerOption("threads", threads, 1);
   const timeout = options.trialTimeoutSeconds ?? trialRunnerDefaults.trialTimeoutSeconds;
   if (timeout !== null && !(typeof timeout === "number" && timeout > 0 && timeout <= MAX_TIMEOUT_SECONDS)) {
     throw new InvalidOptionError(

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from "../errors.js";
+import { checkIntegerOption, InvalidOptionError } from "../errors.js";
 import { deriveSeed, Rng } from "../rng.js";
 import { fitRegressionTree, sortByFeature, type RegressionTree } from "./regression-tree.js";
 
@@ -25,8 +25,7 @@ const DEFAULTS: CompiledForestOptions = { nTrees: 64, maxDepth: 64, minSamplesSp
 export function compileForestOptions(options: RandomForestOptions = {}): CompiledForestOptions {
   const compiled = { ...DEFAULTS, ...stripUndefined(options) };
   for (const key of ["nTrees", "maxDepth", "minSamplesSplit", "minSamplesLeaf"] as const) {
-    const v = compiled[key];
-    if (!Number.isInteger(v) || v < 1) throw new InvalidOptionError(key, `must be an integer >= 1, got ${String(v)}.`);
+    checkIntegerOption(key, compiled[key], 1);
   }
   if (!Number.isFinite(compiled.seed)) throw new InvalidOptionError("seed", `must be a finite number, got ${String(compiled.seed)}.`);
   return compiled;

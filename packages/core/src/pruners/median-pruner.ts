@@ -1,4 +1,4 @@
-import { InvalidOptionError } from "../errors.js";
+import { checkIntegerOption, InvalidOptionError } from "../errors.js";
 import { lastStep, type FrozenTrial } from "../frozen-trial.js";
 import type { StudyView } from "../study-view.js";
 import { TrialState } from "../trial-state.js";
@@ -15,13 +15,6 @@ export interface PercentilePrunerOptions {
   intervalSteps?: number;
   /** No pruning at a step until this many completed trials reported it. @default 1 */
   nMinTrials?: number;
-}
-
-function checkCount(option: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) {
-    throw new InvalidOptionError(option, `must be an integer >= ${min}, got ${value}.`);
-  }
-  return value;
 }
 
 /**
@@ -41,10 +34,10 @@ export class PercentilePruner implements Pruner {
     if (!(percentileValue >= 0 && percentileValue <= 100)) {
       throw new InvalidOptionError("percentile", `must be in [0, 100], got ${percentileValue}.`);
     }
-    this.nStartupTrials = checkCount("nStartupTrials", options.nStartupTrials ?? 5, 0);
-    this.nWarmupSteps = checkCount("nWarmupSteps", options.nWarmupSteps ?? 0, 0);
-    this.intervalSteps = checkCount("intervalSteps", options.intervalSteps ?? 1, 1);
-    this.nMinTrials = checkCount("nMinTrials", options.nMinTrials ?? 1, 1);
+    this.nStartupTrials = checkIntegerOption("nStartupTrials", options.nStartupTrials ?? 5, 0);
+    this.nWarmupSteps = checkIntegerOption("nWarmupSteps", options.nWarmupSteps ?? 0, 0);
+    this.intervalSteps = checkIntegerOption("intervalSteps", options.intervalSteps ?? 1, 1);
+    this.nMinTrials = checkIntegerOption("nMinTrials", options.nMinTrials ?? 1, 1);
   }
 
   prune(study: StudyView, trial: FrozenTrial): boolean {

@@ -1,4 +1,4 @@
-import { InvalidOptionError, type Logger, type Pruner } from "@shoal/core";
+import { checkIntegerOption, type Logger, type Pruner } from "@shoal/core";
 import { checkKeyName, DEFAULT_PREFIX, DEFAULT_QUEUE } from "@shoal/redis";
 
 /** Options of QueueWorker (the `shoal worker` process). */
@@ -42,25 +42,18 @@ export interface CompiledQueueWorkerOptions {
   logger: Logger | undefined;
 }
 
-function int(option: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidOptionError(option, `must be an integer from ${min} to ${max}, got ${value}.`);
-  }
-  return value;
-}
-
 /** Applies defaults and validates; errors name the option and the allowed range. */
 export function compileQueueWorkerOptions(o: QueueWorkerOptions): CompiledQueueWorkerOptions {
   return {
     redisUrl: o.redisUrl,
     objectiveModule: o.objectiveModule,
-    concurrency: int("concurrency", o.concurrency ?? 1, 1, 1024),
+    concurrency: checkIntegerOption("concurrency", o.concurrency ?? 1, 1, 1024),
     queue: checkKeyName("queue", o.queue ?? DEFAULT_QUEUE),
     prefix: checkKeyName("prefix", o.prefix ?? DEFAULT_PREFIX),
     trialTimeoutSeconds: o.trialTimeoutSeconds,
-    lockDurationMs: int("lockDurationMs", o.lockDurationMs ?? 5000, 500),
-    stalledIntervalMs: int("stalledIntervalMs", o.stalledIntervalMs ?? 5000, 200),
-    maxStalledCount: int("maxStalledCount", o.maxStalledCount ?? 2, 0),
+    lockDurationMs: checkIntegerOption("lockDurationMs", o.lockDurationMs ?? 5000, 500),
+    stalledIntervalMs: checkIntegerOption("stalledIntervalMs", o.stalledIntervalMs ?? 5000, 200),
+    maxStalledCount: checkIntegerOption("maxStalledCount", o.maxStalledCount ?? 2, 0),
     pruner: o.pruner,
     workerId: o.workerId,
     logger: o.logger,

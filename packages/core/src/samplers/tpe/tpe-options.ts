@@ -1,4 +1,4 @@
-import { InvalidOptionError } from "../../errors.js";
+import { checkIntegerOption, InvalidOptionError } from "../../errors.js";
 import { defaultGamma, defaultWeights, linearGamma, type GammaFunction, type WeightsFunction } from "./gamma-and-weights.js";
 
 /** Options of TPESampler. Every one is optional; the defaults are Shoal's (see `tpeDefaults`). */
@@ -80,8 +80,8 @@ export function compileTPESamplerOptions(options: TPESamplerOptions = {}): Compi
   if (options.seed !== undefined && !Number.isFinite(options.seed)) {
     throw new InvalidOptionError("seed", `must be a finite number, got ${String(options.seed)}.`);
   }
-  checkInteger("nStartupTrials", o.nStartupTrials, 0);
-  checkInteger("nEiCandidates", o.nEiCandidates, 1);
+  checkIntegerOption("nStartupTrials", o.nStartupTrials, 0);
+  checkIntegerOption("nEiCandidates", o.nEiCandidates, 1);
   if (typeof o.priorWeight !== "number" || !Number.isFinite(o.priorWeight) || o.priorWeight <= 0) {
     throw new InvalidOptionError("priorWeight", `must be a finite number > 0, got ${String(o.priorWeight)}.`);
   }
@@ -128,12 +128,6 @@ export function callWeights(weights: WeightsFunction, n: number): ArrayLike<numb
 
 function describeLength(w: unknown): string {
   return w !== null && typeof w === "object" && "length" in w ? `${String(w.length)} values` : String(w);
-}
-
-function checkInteger(name: string, value: unknown, min: number): void {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-    throw new InvalidOptionError(name, `must be an integer >= ${min}, got ${String(value)}.`);
-  }
 }
 
 /** Options left undefined take the default, as if not given. */
