@@ -146,18 +146,7 @@ export class Study implements StudyView {
    */
   ask(fixedDistributions: Record<string, Distribution> = {}): Trial {
     const frozen = this.storage.popWaitingTrial(this.studyId) ?? this.storage.createTrial(this.studyId);
-    const trial = new Trial(
-      {
-        storage: this.storage,
-        studyId: this.studyId,
-        sampler: this.sampler,
-        pruner: this.pruner,
-        view: this,
-        logger: this.logger,
-      },
-      frozen.trialId,
-      frozen.number,
-    );
+    const trial = this.trialOf(frozen);
     for (const [name, distribution] of Object.entries(fixedDistributions)) trial.suggest(name, distribution);
     return trial;
   }
@@ -333,11 +322,13 @@ export class Study implements StudyView {
     if (!frozen || frozen.state !== TrialState.RUNNING) {
       throw new TrialStateError(`Trial ${number} is not a running trial of study "${this.studyName}".`);
     }
-    return new Trial(
-      { storage: this.storage, studyId: this.studyId, sampler: this.sampler, pruner: this.pruner, view: this, logger: this.logger },
-      frozen.trialId,
-      frozen.number,
-    );
+    return this.trialOf(frozen);
+  }
+
+  /** The live Trial over a stored one: the one place a Trial gets its study's context. */
+  private trialOf(frozen: FrozenTrial): Trial {
+    const context = { storage: this.storage, studyId: this.studyId, sampler: this.sampler, pruner: this.pruner, view: this, logger: this.logger };
+    return new Trial(context, frozen.trialId, frozen.number);
   }
 }
 

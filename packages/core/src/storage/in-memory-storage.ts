@@ -152,13 +152,7 @@ export class InMemoryStorage implements Storage {
       patch.duration = start ? now.getTime() - start.getTime() : null;
     }
     const updated = this.replace(trialId, patch);
-    if (state === TrialState.COMPLETE && value !== null) {
-      const study = this.study(this.locate(trialId)[0]);
-      const best = study.bestTrialNumber === null ? null : study.trials[study.bestTrialNumber];
-      if (!best || best.value === null || isBetter(study.direction, value, best.value)) {
-        study.bestTrialNumber = updated.number;
-      }
-    }
+    considerForBest(this.study(this.locate(trialId)[0]), updated);
     return updated;
   }
 
@@ -193,12 +187,7 @@ export class InMemoryStorage implements Storage {
     this.trialIndex.push([studyId, trial.number]);
     study.trials.push(imported);
     if (imported.state === TrialState.WAITING) study.waiting += 1;
-    if (imported.state === TrialState.COMPLETE && imported.value !== null) {
-      const best = study.bestTrialNumber === null ? null : study.trials[study.bestTrialNumber];
-      if (!best || best.value === null || isBetter(study.direction, imported.value, best.value)) {
-        study.bestTrialNumber = imported.number;
-      }
-    }
+    considerForBest(study, imported);
     return imported;
   }
 
@@ -254,6 +243,15 @@ export class InMemoryStorage implements Storage {
     const updated = { ...(trials[number] as FrozenTrial), ...patch };
     trials[number] = updated;
     return updated;
+  }
+}
+
+/** Makes `trial` the study's best when it is COMPLETE and better than the best so far. */
+function considerForBest(study: StudyRecord, trial: FrozenTrial): void {
+  if (trial.state !== TrialState.COMPLETE || trial.value === null) return;
+  const best = study.bestTrialNumber === null ? null : study.trials[study.bestTrialNumber];
+  if (!best || best.value === null || isBetter(study.direction, trial.value, best.value)) {
+    study.bestTrialNumber = trial.number;
   }
 }
 
