@@ -78,15 +78,6 @@ export class RedisStorage implements Storage {
     return true;
   }
 
-  /** Re-reads a trial's intermediate values, which the worker running it writes. */
-  async refreshIntermediateValues(studyId: number, number: number): Promise<Record<number, number>> {
-    const name = this.mirror.getStudyName(studyId);
-    const values = await this.redis.hgetall(this.keys.trialValues(name, number));
-    const out: Record<number, number> = {};
-    for (const [step, v] of Object.entries(values)) out[Number(step)] = Number(v);
-    return out;
-  }
-
   createStudy(studyName: string, direction: StudyDirection): number {
     const studyId = this.mirror.createStudy(studyName, direction);
     const createdAt = new Date().toISOString();

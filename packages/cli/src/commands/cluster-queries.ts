@@ -1,10 +1,11 @@
 import { frozenTrialToJSON, pyFloat, pyParams, type FrozenTrial } from "@shoal/core";
 import { readClusterStatus, type ClusterStatus } from "@shoal/coordinator";
-import { createRedisConnection, listStudyNames, readStudyHash, readTrials, resolveRedisUrl, ShoalKeys } from "@shoal/redis";
+import { listStudyNames, readStudyHash, resolveRedisUrl, ShoalKeys } from "@shoal/redis";
 import { z } from "zod";
 import { UsageError } from "../errors.js";
 import { choiceFlag, parseFlags, parseRedisFlag } from "../flags.js";
 import { trialsToCsv } from "../output/trials-csv.js";
+import { readStudyTrials, withQueryRedis } from "../redis-queries.js";
 
 export const STATUS_USAGE = `Usage: shoal status --redis URL --study NAME [--prefix P] [--queue NAME] [--format text|json]
 
@@ -72,15 +73,6 @@ export const parseStatusArgs = (argv: readonly string[], env = process.env) => p
 export const parseTrialsArgs = (argv: readonly string[], env = process.env) => parseQuery("trials", argv, ["table", "json", "csv"] as const, true, env);
 export const parseStudiesArgs = (argv: readonly string[], env = process.env) => parseQuery("studies", argv, ["table", "json"] as const, false, env);
 
-async function withRedis<T>(url: string, use: (redis: ReturnType<typeof createRedisConnection>) => Promise<T>): Promise<T> {
-  // A query should fail fast when Redis is down, not wait for it like a worker does.
-  const redis = createRedisConnection(url, { maxRetriesPerRequest: 1, retryStrategy: (n) => (n > 3 ? null : 200), connectionName: "shoal-cli" });
-  try {
-    return await use(redis);
-  } finally {
-    redis.disconnect();
-  }
-}
 
 function ago(date: Date | null): string {
   return date ? `${((Date.now() - date.getTime()) / 1000).toFixed(1)} s` : "queued";
@@ -111,7 +103,7 @@ function statusJson(s: ClusterStatus): string {
 
 /** `shoal status`. */
 export async function runStatus(c: QueryCommand<"text" | "json">): Promise<number> {
-  const status = await withRedis(c.redisUrl, (redis) =>
+  const status = await withQueryRedis(c.redisUrl, (redis) =>
     readClusterStatus(redis, { studyName: c.studyName, ...(c.prefix ? { prefix: c.prefix } : {}), ...(c.queue ? { queue: c.queue } : {}) }),
   );
   process.stdout.write(c.format === "json" ? statusJson(status) : formatStatus(status));
@@ -136,12 +128,7 @@ export function formatTrialsTable(trials: readonly FrozenTrial[]): string {
 
 /** `shoal trials`. */
 export async function runTrials(c: QueryCommand<"table" | "json" | "csv">): Promise<number> {
-  const trials = await withRedis(c.redisUrl, async (redis) => {
-    const keys = new ShoalKeys(c.prefix);
-    const hash = await readStudyHash(redis, keys, c.studyName);
-    if (!hash) throw new UsageError(`no study named "${c.studyName}" under the prefix "${keys.prefix}".`, "trials");
-    return readTrials(redis, keys, c.studyName, hash.nextNumber);
-  });
+  const { trials } = await withQueryRedis(c.redisUrl, (redis) => readStudyTrials(redis, c.studyName, c.prefix, "trials"));
   const out =
     c.format === "json" ? JSON.stringify(trials.map(frozenTrialToJSON), null, 1) + "\n" : c.format === "csv" ? trialsToCsv(trials) : formatTrialsTable(trials);
   process.stdout.write(out);
@@ -150,7 +137,7 @@ export async function runTrials(c: QueryCommand<"table" | "json" | "csv">): Prom
 
 /** `shoal studies`. */
 export async function runStudies(c: QueryCommand<"table" | "json">): Promise<number> {
-  const studies = await withRedis(c.redisUrl, async (redis) => {
+  const studies = await withQueryRedis(c.redisUrl, async (redis) => {
     const keys = new ShoalKeys(c.prefix);
     const names = await listStudyNames(redis, keys);
     return Promise.all(

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { createRedisConnection, readStudyHash, readTrials, ShoalKeys } from "@shoal/redis";
 import { readStudyJson, StudySnapshot, writeReport } from "@shoal/viz";
 import { z } from "zod";
 import { UsageError } from "../errors.js";
 import { parseFlags, parseRedisFlag } from "../flags.js";
+import { readStudyTrials, withQueryRedis } from "../redis-queries.js";
 
 export const REPORT_USAGE = `Usage: shoal report --out DIR [options]
 
@@ -97,13 +97,6 @@ export async function runReport(command: ReportCommand): Promise<number> {
 }
 
 async function readRedisStudy(from: { redisUrl: string; studyName: string; prefix: string | undefined }): Promise<StudySnapshot> {
-  const redis = createRedisConnection(from.redisUrl, { maxRetriesPerRequest: 1, retryStrategy: (n) => (n > 3 ? null : 200) });
-  try {
-    const keys = new ShoalKeys(from.prefix);
-    const hash = await readStudyHash(redis, keys, from.studyName);
-    if (!hash) throw new UsageError(`no study named "${from.studyName}" under the prefix "${keys.prefix}".`, "report");
-    return new StudySnapshot(from.studyName, hash.direction, await readTrials(redis, keys, from.studyName, hash.nextNumber));
-  } finally {
-    redis.disconnect();
-  }
+  const { direction, trials } = await withQueryRedis(from.redisUrl, (redis) => readStudyTrials(redis, from.studyName, from.prefix, "report"));
+  return new StudySnapshot(from.studyName, direction, trials);
 }

@@ -1,0 +1,30 @@
+import type { FrozenTrial, StudyDirection } from "@shoal/core";
+import { createRedisConnection, readStudyHash, readTrials, ShoalKeys } from "@shoal/redis";
+import type { Redis } from "ioredis";
+import { UsageError } from "./errors.js";
+
+/**
+ * Runs a read-only query on a connection of its own. A query fails fast when Redis is down,
+ * instead of waiting for it as a worker or coordinator does.
+ */
+export async function withQueryRedis<T>(url: string, use: (redis: Redis) => Promise<T>): Promise<T> {
+  const redis = createRedisConnection(url, { maxRetriesPerRequest: 1, retryStrategy: (n) => (n > 3 ? null : 200), connectionName: "shoal-cli" });
+  try {
+    return await use(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** A study's direction and trials from Redis; a usage error for `command` when there is no such study. */
+export async function readStudyTrials(
+  redis: Redis,
+  studyName: string,
+  prefix: string | undefined,
+  command: string,
+): Promise<{ direction: StudyDirection; trials: FrozenTrial[] }> {
+  const keys = new ShoalKeys(prefix);
+  const hash = await readStudyHash(redis, keys, studyName);
+  if (!hash) throw new UsageError(`no study named "${studyName}" under the prefix "${keys.prefix}".`, command);
+  return { direction: hash.direction, trials: await readTrials(redis, keys, studyName, hash.nextNumber) };
+}
