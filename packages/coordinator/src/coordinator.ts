@@ -27,6 +27,17 @@ const JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
+/** In one pass: trials that count toward the budget (all but WAITING) and RUNNING ones. */
+function countTrials(study: Study): { used: number; running: number } {
+  let used = 0;
+  let running = 0;
+  for (const t of study.getTrials()) {
+    if (t.state !== TrialState.WAITING) used += 1;
+    if (t.state === TrialState.RUNNING) running += 1;
+  }
+  return { used, running };
+}
+
 /** Trials queued beyond the workers' slots, so a freed slot never waits for the coordinator. */
 const QUEUE_AHEAD = 2;
 
@@ -119,8 +130,7 @@ class Coordinator {
     await this.events.waitUntilReady();
 
     const deadline = o.timeoutMs === null ? Number.POSITIVE_INFINITY : Date.now() + o.timeoutMs;
-    const budgetUsed = () => study.getTrials().filter((t) => t.state !== TrialState.WAITING).length;
-    const startedWith = budgetUsed();
+    const startedWith = countTrials(study).used;
     const bar = o.showProgressBar ? new ProgressBar(Math.max(0, o.nTrials - startedWith), o.timeoutMs === null ? null : o.timeoutMs / 1000) : null;
     const tick = () => {
       const best = study.storage.getBestTrial(study.studyId);
@@ -133,13 +143,13 @@ class Coordinator {
     try {
       for (;;) {
         this.drainFinished(study, tick);
-        const running = study.getTrials({ states: [TrialState.RUNNING] }).length;
-        const canStart = !this.stopRequested && Date.now() < deadline && budgetUsed() < o.nTrials;
+        const { used, running } = countTrials(study);
+        const canStart = !this.stopRequested && Date.now() < deadline && used < o.nTrials;
         if (!canStart) {
           this.state = "draining";
           if (running === 0) break;
         } else {
-          await this.topUp(study, o.nTrials - budgetUsed(), running);
+          await this.topUp(study, o.nTrials - used, running);
         }
         await this.nextWake(canStart ? 250 : o.reconcileIntervalMs);
         if (Date.now() - lastReconcile >= o.reconcileIntervalMs) {

@@ -12,6 +12,8 @@ export class CompletedTrialsCache {
   /** Trials that reached a final state: never read again. */
   private readonly settled = new Set<number>();
   private readAt = 0;
+  /** `complete` in number order, as the view returns it. */
+  private sorted: FrozenTrial[] = [];
   private refreshing: Promise<void> | null = null;
 
   constructor(
@@ -27,8 +29,7 @@ export class CompletedTrialsCache {
       studyName: this.studyName,
       direction,
       getTrials: ({ states } = {}) => {
-        const trials = [...this.complete.values()].sort((a, b) => a.number - b.number);
-        return states && !states.includes(TrialState.COMPLETE) ? [] : trials;
+        return states && !states.includes(TrialState.COMPLETE) ? [] : this.sorted;
       },
     };
   }
@@ -68,6 +69,8 @@ export class CompletedTrialsCache {
         });
       });
     }
+    // Sorted once per refresh, not at every shouldPrune.
+    this.sorted = [...this.complete.values()].sort((a, b) => a.number - b.number);
     this.readAt = Date.now();
   }
 }
