@@ -210,7 +210,13 @@ export function table(rows: ReadonlyArray<ReadonlyArray<string | number>>): stri
 }
 
 /** Simple --name value / --flag parsing. */
-export function flags(argv = process.argv.slice(2)): { num(name: string, dflt: number): number; str(name: string, dflt: string): string; has(name: string): boolean } {
+export function flags(argv = process.argv.slice(2)): {
+  num(name: string, dflt: number): number;
+  str(name: string, dflt: string): string;
+  has(name: string): boolean;
+  /** A comma-separated list of number pairs, such as "5000/5000,2000/1000" or "1x1,4x2". */
+  pairs(name: string, dflt: string, separator: string): Array<[number, number]>;
+} {
   const map = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
@@ -230,6 +236,12 @@ export function flags(argv = process.argv.slice(2)): { num(name: string, dflt: n
     },
     str: (name, dflt) => map.get(name) ?? dflt,
     has: (name) => map.has(name),
+    pairs: (name, dflt, separator) =>
+      (map.get(name) ?? dflt).split(",").map((item) => {
+        const [a, b] = item.split(separator).map(Number);
+        if (!Number.isFinite(a) || !Number.isFinite(b)) throw new Error(`--${name}: expected a${separator}b pairs, got ${item}`);
+        return [a as number, b as number];
+      }),
   };
 }
 

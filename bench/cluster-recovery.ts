@@ -33,13 +33,7 @@ import {
 
 const f = parseFlags();
 const REPS = f.num("reps", 4);
-const SETTINGS = f
-  .str("settings", "5000/5000,2000/1000,1000/500")
-  .split(",")
-  .map((s) => {
-    const [lock, stalled] = s.split("/").map(Number);
-    return { lock: lock as number, stalled: stalled as number };
-  });
+const SETTINGS = f.pairs("settings", "5000/5000,2000/1000,1000/500", "/").map(([lock, stalled]) => ({ lock, stalled }));
 const FSYNC = f.str("fsync", "everysec") as "always" | "everysec";
 const COORDINATOR = f.str("coordinator", "");
 const runCoordinator = await loadRunCoordinator(COORDINATOR);

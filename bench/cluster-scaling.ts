@@ -28,13 +28,7 @@ import {
 const f = parseFlags();
 const N = f.num("trials", 80);
 const SLEEP_MS = f.num("sleep-ms", 200);
-const LAYOUTS = f
-  .str("layouts", "1x1,4x2,2x4")
-  .split(",")
-  .map((l) => {
-    const [procs, conc] = l.split("x").map(Number);
-    return { procs: procs as number, concurrency: conc as number };
-  });
+const LAYOUTS = f.pairs("layouts", "1x1,4x2,2x4", "x").map(([procs, concurrency]) => ({ procs, concurrency }));
 const FSYNC = f.str("fsync", "everysec") as "always" | "everysec";
 const OBJECTIVE = fixture("cluster-sleep.mjs");
 const COORDINATOR = f.str("coordinator", "");
