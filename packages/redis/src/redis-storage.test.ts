@@ -36,6 +36,7 @@ describe("RedisStorage", () => {
       },
       { nTrials: 8 },
     );
+    study.setUserAttr("owner", { team: "ml" });
     await storage.close();
 
     const keys = new ShoalKeys(redis.prefix);
@@ -45,6 +46,7 @@ describe("RedisStorage", () => {
     expect(await client.scard(keys.running("roundtrip"))).toBe(0);
 
     const again = await loadStudy({ storage: redis.url, prefix: redis.prefix, studyName: "roundtrip", logger });
+    expect(again.userAttrs).toEqual({ owner: { team: "ml" } });
     expect(again.direction).toBe("maximize");
     expect(again.trials.map((t) => t.state)).toEqual(study.trials.map((t) => t.state));
     expect(again.trials.map((t) => t.params)).toEqual(study.trials.map((t) => t.params));

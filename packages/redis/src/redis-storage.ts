@@ -17,6 +17,9 @@ import { ShoalKeys } from "./keys.js";
 import { readStudyHash, readTrials } from "./study-reads.js";
 import { trialToHash } from "./schemas.js";
 
+/** Study user attrs live in the study hash as `userAttr:<key>` fields holding JSON. */
+const USER_ATTR_FIELD = "userAttr:";
+
 type Write = (multi: ChainableCommander) => void;
 
 /**
@@ -70,6 +73,9 @@ export class RedisStorage implements Storage {
     if (!hash) return false;
     const trials = await readTrials(this.redis, this.keys, studyName, hash.nextNumber);
     const studyId = this.mirror.createStudy(studyName, hash.direction);
+    for (const [field, value] of Object.entries(hash.raw)) {
+      if (field.startsWith(USER_ATTR_FIELD)) this.mirror.setStudyUserAttr(studyId, field.slice(USER_ATTR_FIELD.length), JSON.parse(value) as unknown);
+    }
     for (const t of trials) {
       const { trialId: _ignored, ...rest } = t;
       const imported = this.mirror.importTrial(studyId, rest);
@@ -114,7 +120,7 @@ export class RedisStorage implements Storage {
   setStudyUserAttr(studyId: number, key: string, value: unknown): void {
     this.mirror.setStudyUserAttr(studyId, key, value);
     const name = this.getStudyName(studyId);
-    this.write((m) => m.hset(this.keys.study(name), `userAttr:${key}`, JSON.stringify(value)));
+    this.write((m) => m.hset(this.keys.study(name), `${USER_ATTR_FIELD}${key}`, JSON.stringify(value)));
   }
 
   getStudyUserAttrs(studyId: number): Readonly<Record<string, unknown>> {
