@@ -17,6 +17,7 @@ import {
 import { Queue, QueueEvents, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { compileCoordinatorOptions, type CompiledCoordinatorOptions, type CoordinatorOptions } from "./coordinator-options.js";
+import { enqueueTrials } from "./enqueue-trials.js";
 import { jobFailureReason, recordJobFailure, recordResult } from "./record-result.js";
 import { proposeTrial, storedProposal, trialJobData, type Proposal } from "./trial-job.js";
 
@@ -72,7 +73,10 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<Study
 class Coordinator {
   state: CoordinatorState = "starting";
   private readonly keys: ShoalKeys;
+  /** Storage, lease and worker reads: no BullMQ scripts defined on it, so its MULTIs stay cheap. */
   private readonly redis: Redis;
+  /** The Queue's: BullMQ defines its ~50 scripts on it, which every pipeline made on it copies. */
+  private readonly queueRedis: Redis;
   private readonly eventsRedis: Redis;
   private readonly storage: RedisStorage;
   private queue: Queue | null = null;
@@ -87,9 +91,12 @@ class Coordinator {
   constructor(private readonly o: CompiledCoordinatorOptions) {
     this.keys = new ShoalKeys(o.prefix);
     this.redis = createRedisConnection(o.redisUrl);
+    this.queueRedis = createRedisConnection(o.redisUrl);
     this.eventsRedis = createRedisConnection(o.redisUrl);
     logConnectionOutages(this.redis, o.logger ?? getLogger(), "Coordinator");
-    this.eventsRedis.on("error", () => undefined); // the same outage, logged once above
+    // The same outage, logged once above.
+    this.queueRedis.on("error", () => undefined);
+    this.eventsRedis.on("error", () => undefined);
     this.storage = new RedisStorage(this.redis, this.keys, o.redisUrl);
   }
 
@@ -118,7 +125,7 @@ class Coordinator {
     });
     if (o.objectiveId) await this.redis.hset(this.keys.study(o.studyName), "objective", o.objectiveId);
 
-    this.queue = new Queue(o.queue, { connection: this.redis, prefix: o.prefix });
+    this.queue = new Queue(o.queue, { connection: this.queueRedis, prefix: o.prefix });
     this.events = new QueueEvents(o.queue, { connection: this.eventsRedis, prefix: o.prefix });
     const ours = `${o.studyName}.`;
     this.events.on("completed", ({ jobId, returnvalue }) => {
@@ -183,14 +190,11 @@ class Coordinator {
     const batch: Array<{ number: number; proposal: Proposal }> = [];
     while (inFlight + batch.length < target && batch.length < remaining) batch.push(proposeTrial(study));
     if (batch.length === 0) return;
-    // The trials must be in Redis before their jobs: a crash in between leaves a trial to re-enqueue, never an orphan job.
-    await this.storage.flush();
-    await queue.addBulk(
-      batch.map(({ number, proposal }) => ({
-        name: "trial",
-        data: trialJobData(study, number, proposal, this.o.objectiveId, this.o.seed),
-        opts: { ...JOB_OPTIONS, jobId: trialJobId(study.studyName, number) },
-      })),
+    await enqueueTrials(
+      this.storage,
+      queue,
+      batch.map(({ number, proposal }) => trialJobData(study, number, proposal, this.o.objectiveId, this.o.seed)),
+      JOB_OPTIONS,
     );
   }
 
@@ -268,6 +272,7 @@ class Coordinator {
     await this.storage.flush().catch(() => undefined);
     await this.lease?.release().catch(() => undefined);
     this.eventsRedis.disconnect();
+    await this.queueRedis.quit().catch(() => undefined);
     await this.redis.quit().catch(() => undefined);
   }
 }

@@ -33,7 +33,7 @@ export class ShoalKeys {
     return `${this.prefix}:studies`;
   }
 
-  /** Hash: direction, createdAt, nextNumber (trials created so far), bestTrial, bestValue, objective. */
+  /** Hash: direction, createdAt, nextNumber (trials created so far), bestTrial, bestValue, objective, reported ("1" once a trial reported an intermediate value: workers then read values for their pruners). */
   study(name: string): string {
     return `${this.prefix}:study:${name}`;
   }

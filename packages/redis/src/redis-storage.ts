@@ -20,6 +20,10 @@ import { trialToHash } from "./schemas.js";
 /** Study user attrs live in the study hash as `userAttr:<key>` fields holding JSON. */
 const USER_ATTR_FIELD = "userAttr:";
 
+/**
+ * Queued writes. HSET always takes the object form: the same writes also run inside BullMQ's
+ * transactions (`flushWith`), whose hset accepts only that form.
+ */
 type Write = (multi: ChainableCommander) => void;
 
 /**
@@ -120,7 +124,7 @@ export class RedisStorage implements Storage {
   setStudyUserAttr(studyId: number, key: string, value: unknown): void {
     this.mirror.setStudyUserAttr(studyId, key, value);
     const name = this.getStudyName(studyId);
-    this.write((m) => m.hset(this.keys.study(name), `${USER_ATTR_FIELD}${key}`, JSON.stringify(value)));
+    this.write((m) => m.hset(this.keys.study(name), { [`${USER_ATTR_FIELD}${key}`]: JSON.stringify(value) }));
   }
 
   getStudyUserAttrs(studyId: number): Readonly<Record<string, unknown>> {
@@ -161,7 +165,7 @@ export class RedisStorage implements Storage {
     this.mirror.setTrialIntermediateValue(trialId, step, value);
     const number = this.mirror.getTrial(trialId).number;
     const { name } = this.studyOf(trialId);
-    this.write((m) => m.hset(this.keys.trialValues(name, number), String(step), String(value)));
+    this.write((m) => m.hset(this.keys.trialValues(name, number), { [String(step)]: String(value) }));
   }
 
   setTrialUserAttr(trialId: number, key: string, value: unknown): void {
@@ -201,27 +205,47 @@ export class RedisStorage implements Storage {
         await this.flushing;
         continue;
       }
-      this.writeDirtyTrials();
-      const batch = this.pending;
-      this.pending = [];
-      const multi = this.redis.multi();
-      for (const w of batch) w(multi);
-      this.flushing = multi
-        .exec()
-        .then((results) => {
-          const failed = results?.find(([err]) => err);
-          if (failed?.[0]) throw failed[0];
-        })
-        .catch((error: unknown) => {
-          // Keep the batch so nothing is lost; the next flush sends it again (writes are idempotent).
-          this.pending = [...batch, ...this.pending];
-          throw error;
-        })
-        .finally(() => {
-          this.flushing = null;
-        });
-      await this.flushing;
+      await this.send(this.redis.multi());
     }
+  }
+
+  /**
+   * Writes every change made so far and then `extra`'s commands in one MULTI made by `multi` (on
+   * a connection to the same server), so they land together or not at all, in one round trip. The coordinator
+   * enqueues a trial's job this way, in the transaction that creates the trial.
+   */
+  async flushWith(multi: () => ChainableCommander, extra: (multi: ChainableCommander) => void): Promise<void> {
+    while (this.flushing) await this.flushing;
+    await this.send(multi(), extra);
+  }
+
+  /** One MULTI with the pending writes (kept for the next flush if it fails) and `extra`. */
+  private send(multi: ChainableCommander, extra?: (multi: ChainableCommander) => void): Promise<void> {
+    this.writeDirtyTrials();
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      for (const w of batch) w(multi);
+      extra?.(multi);
+    } catch (error) {
+      this.pending = [...batch, ...this.pending];
+      return Promise.reject(error);
+    }
+    this.flushing = multi
+      .exec()
+      .then((results) => {
+        const failed = results?.find(([err]) => err);
+        if (failed?.[0]) throw failed[0];
+      })
+      .catch((error: unknown) => {
+        // Keep the batch so nothing is lost; the next flush sends it again (writes are idempotent).
+        this.pending = [...batch, ...this.pending];
+        throw error;
+      })
+      .finally(() => {
+        this.flushing = null;
+      });
+    return this.flushing;
   }
 
   /** Flushes and closes the connection. */
@@ -277,7 +301,7 @@ export class RedisStorage implements Storage {
       const count = this.mirror.getTrialCount(studyId);
       const best = this.mirror.getBestTrial(studyId);
       const written = this.written.get(studyId) ?? { count: -1, best: null };
-      if (count !== written.count) this.pending.push((m) => m.hset(this.keys.study(name), "nextNumber", String(count)));
+      if (count !== written.count) this.pending.push((m) => m.hset(this.keys.study(name), { nextNumber: String(count) }));
       if (best && best !== written.best) {
         this.pending.push((m) => m.hset(this.keys.study(name), { bestTrial: String(best.number), bestValue: String(best.value) }));
       }

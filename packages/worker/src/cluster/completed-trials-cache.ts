@@ -2,6 +2,9 @@ import { TrialState, type FrozenTrial, type StudyDirection, type StudyView } fro
 import { readStudyHash, ShoalKeys } from "@shoal/redis";
 import type { Redis } from "ioredis";
 
+/** Study hash field set once any trial of the study reported an intermediate value. */
+const REPORTED_FIELD = "reported";
+
 /**
  * The COMPLETE trials of a study with their intermediate values, as a worker's pruner needs
  * them: read from Redis and refreshed at most every `maxAgeMs`. A completed trial never changes,
@@ -15,6 +18,8 @@ export class CompletedTrialsCache {
   /** `complete` in number order, as the view returns it. */
   private sorted: FrozenTrial[] = [];
   private refreshing: Promise<void> | null = null;
+  /** This worker has flagged the study as one whose trials report. */
+  private flagged = false;
 
   constructor(
     private readonly redis: Redis,
@@ -43,9 +48,27 @@ export class CompletedTrialsCache {
     await this.refreshing;
   }
 
+  /**
+   * A trial of this study reported: flags the study in Redis (once per worker), so every worker's
+   * pruner starts reading values, and refreshes.
+   */
+  async noteReport(): Promise<void> {
+    if (!this.flagged) {
+      this.flagged = true;
+      await this.redis.hset(this.keys.study(this.studyName), REPORTED_FIELD, "1");
+      this.readAt = 0;
+    }
+    await this.refresh();
+  }
+
   private async read(): Promise<void> {
     const hash = await readStudyHash(this.redis, this.keys, this.studyName);
-    const count = hash?.nextNumber ?? 0;
+    // A study whose trials never report has nothing for a pruner: its trials are not read at all.
+    if (hash?.raw[REPORTED_FIELD] === undefined) {
+      this.readAt = Date.now();
+      return;
+    }
+    const count = hash.nextNumber;
     const numbers: number[] = [];
     for (let n = 0; n < count; n++) if (!this.settled.has(n)) numbers.push(n);
     if (numbers.length > 0) {
