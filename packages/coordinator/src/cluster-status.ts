@@ -3,7 +3,6 @@ import { listWorkers, readStudyHash, readTrials, ShoalKeys, type WorkerAnnouncem
 import { StudyNameError } from "@shoal/core";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Proposal } from "./trial-job.js";
 
 /** What `shoal status` shows: the study, its queue, its running trials and the workers. */
 export interface ClusterStatus {
@@ -38,16 +37,14 @@ export async function readClusterStatus(
   const runningNumbers = new Set((await redis.smembers(keys.running(options.studyName))).map(Number));
   const running = trials
     .filter((t) => t.state === TrialState.RUNNING || runningNumbers.has(t.number))
-    .map((t) => {
-      const proposal = t.systemAttrs.proposal as Partial<Proposal> | undefined;
-      return {
-        number: t.number,
-        worker: typeof t.systemAttrs.worker === "string" ? t.systemAttrs.worker : null,
-        since: t.systemAttrs.worker ? t.datetimeStart : null,
-        params: { ...proposal?.params, ...t.params },
-        distributions: { ...proposal?.distributions, ...t.distributions },
-      };
-    });
+    .map((t) => ({
+      number: t.number,
+      worker: typeof t.systemAttrs.worker === "string" ? t.systemAttrs.worker : null,
+      since: t.systemAttrs.worker ? t.datetimeStart : null,
+      // A running trial's params are the coordinator's proposal until its result replaces them.
+      params: t.params,
+      distributions: t.distributions,
+    }));
   let best: FrozenTrial | null = null;
   for (const t of trials) {
     if (t.state !== TrialState.COMPLETE || t.value === null) continue;

@@ -3,7 +3,7 @@ import type { TrialResult } from "@shoal/redis";
 import { describe, expect, it } from "vitest";
 import { compileCoordinatorOptions } from "./coordinator-options.js";
 import { jobFailureReason, recordJobFailure, recordResult } from "./record-result.js";
-import { proposeTrial, trialJobData } from "./trial-job.js";
+import { proposeTrial, storedProposal, trialJobData } from "./trial-job.js";
 
 function study() {
   const { logger } = { logger: createLogger({ level: "silent" }) };
@@ -31,6 +31,9 @@ describe("proposeTrial", () => {
     expect(second.proposal.fixedParams).toEqual({ x: 0.75 });
     const third = proposeTrial(s);
     expect(Object.keys(third.proposal.params)).toEqual(["x"]);
+    // A lost job is enqueued again with the same proposal, rebuilt from the running trial.
+    expect(storedProposal(s, second.number)).toEqual(second.proposal);
+    expect(storedProposal(s, third.number)).toEqual(third.proposal);
     const job = trialJobData(s, third.number, third.proposal, "obj@1", 9);
     expect(job).toMatchObject({ v: 1, study: "s", number: 2, objective: "obj@1", seed: 9, direction: "minimize" });
   });

@@ -7,8 +7,8 @@ import type { TrialResult } from "@shoal/redis";
  * the Optuna-style log line. Returns null when the trial was already recorded (idempotent).
  */
 export function recordResult(study: Study, result: TrialResult): FrozenTrial | null {
-  const running = study.getTrials({ states: [TrialState.RUNNING] }).find((t) => t.number === result.number);
-  if (!running) return null;
+  const running = study.storage.getTrialByNumber(study.studyId, result.number);
+  if (running?.state !== TrialState.RUNNING) return null;
   const trial = study.runningTrial(result.number);
   const storage = study.storage;
   let outcome: TrialOutcome;
@@ -48,7 +48,6 @@ export function jobFailureReason(failedReason: string): string {
 
 /** Records a trial whose job failed outright (stalled too often, refused, malformed). */
 export function recordJobFailure(study: Study, number: number, reason: string): FrozenTrial | null {
-  const running = study.getTrials({ states: [TrialState.RUNNING] }).some((t) => t.number === number);
-  if (!running) return null;
+  if (study.storage.getTrialByNumber(study.studyId, number)?.state !== TrialState.RUNNING) return null;
   return study.record(study.runningTrial(number), { kind: "fail", reason });
 }

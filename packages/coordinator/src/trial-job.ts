@@ -1,7 +1,10 @@
 import { TrialState, type Distribution, type ParamValue, type Study } from "@shoal/core";
 import type { TrialJob } from "@shoal/redis";
 
-/** What the coordinator sampled for a trial before a worker runs it; kept in the trial's systemAttrs. */
+/**
+ * What the coordinator sampled for a trial before a worker runs it. Kept as the RUNNING trial's
+ * params and distributions (and its enqueued `fixedParams` system attr), so it can be rebuilt.
+ */
 export interface Proposal {
   params: Record<string, ParamValue>;
   distributions: Record<string, Distribution>;
@@ -23,7 +26,6 @@ export function proposeTrial(study: Study): { number: number; proposal: Proposal
   // Recorded as the trial's params while it runs, so constant liar sees where the running trials
   // are; the worker's result replaces them with the params the objective really asked for.
   for (const [name, value] of Object.entries(params)) study.storage.setTrialParam(trial.trialId, name, value, known[name] as Distribution);
-  study.storage.setTrialSystemAttr(trial.trialId, "proposal", proposal);
   return { number: trial.number, proposal };
 }
 
@@ -42,9 +44,10 @@ export function trialJobData(study: Study, number: number, proposal: Proposal, o
   };
 }
 
-/** The proposal stored with a RUNNING trial, to enqueue it again if its job was lost. */
+/** The proposal of a RUNNING trial, rebuilt from what it stored, to enqueue it again if its job was lost. */
 export function storedProposal(study: Study, number: number): Proposal {
-  const trial = study.getTrials({ states: [TrialState.RUNNING] }).find((t) => t.number === number);
-  const p = trial?.systemAttrs.proposal as Proposal | undefined;
-  return p ?? { params: {}, distributions: {}, fixedParams: {} };
+  const trial = study.storage.getTrialByNumber(study.studyId, number);
+  if (trial?.state !== TrialState.RUNNING) return { params: {}, distributions: {}, fixedParams: {} };
+  const fixedParams = (trial.systemAttrs.fixedParams as Record<string, ParamValue> | undefined) ?? {};
+  return { params: { ...trial.params, ...fixedParams }, distributions: { ...trial.distributions }, fixedParams };
 }

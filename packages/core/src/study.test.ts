@@ -35,6 +35,18 @@ describe("ask / tell / enqueue", () => {
     expect(study.trials[21]!.params).toEqual({ x: 0.5 });
   });
 
+  it("tells a trial by number, and a number that is not running is refused", () => {
+    const { study } = quietStudy();
+    const a = study.ask();
+    const b = study.ask();
+    expect(study.storage.getTrialByNumber(study.studyId, b.number)?.number).toBe(1);
+    expect(study.storage.getTrialByNumber(study.studyId, 5)).toBeNull();
+    expect(study.tell(b.number, 2).state).toBe(TrialState.COMPLETE);
+    expect(() => study.tell(b.number, 3)).toThrow(/Trial 1 is not a running trial/);
+    expect(() => study.tell(7, 3)).toThrow(/Trial 7 is not a running trial/);
+    study.tell(a, 1);
+  });
+
   it("samples params the enqueued trial does not fix", () => {
     const { study } = quietStudy();
     study.enqueueTrial({ x: 1 }, { userAttrs: { source: "manual" } });

@@ -318,7 +318,7 @@ export class Study implements StudyView {
 
   /** The Trial object of a RUNNING trial, by number (for example one started by another process). */
   runningTrial(number: number): Trial {
-    const frozen = this.storage.getAllTrials(this.studyId).find((t) => t.number === number);
+    const frozen = this.storage.getTrialByNumber(this.studyId, number);
     if (!frozen || frozen.state !== TrialState.RUNNING) {
       throw new TrialStateError(`Trial ${number} is not a running trial of study "${this.studyName}".`);
     }

@@ -186,6 +186,10 @@ export class RedisStorage implements Storage {
     return this.mirror.getAllTrials(studyId, states);
   }
 
+  getTrialByNumber(studyId: number, number: number): FrozenTrial | null {
+    return this.mirror.getTrialByNumber(studyId, number);
+  }
+
   getBestTrial(studyId: number): FrozenTrial | null {
     return this.mirror.getBestTrial(studyId);
   }

@@ -202,6 +202,10 @@ export class InMemoryStorage implements Storage {
     return trials.filter((t) => states.includes(t.state));
   }
 
+  getTrialByNumber(studyId: number, number: number): FrozenTrial | null {
+    return this.study(studyId).trials[number] ?? null;
+  }
+
   getBestTrial(studyId: number): FrozenTrial | null {
     const study = this.study(studyId);
     return study.bestTrialNumber === null ? null : (study.trials[study.bestTrialNumber] ?? null);

@@ -64,6 +64,8 @@ export interface Storage {
   setTrialSystemAttr(trialId: number, key: string, value: unknown): void;
 
   getTrial(trialId: number): FrozenTrial;
+  /** A study's trial by number, or null when it has no such trial. */
+  getTrialByNumber(studyId: number, number: number): FrozenTrial | null;
   /** The study's trials in number order, optionally only those in `states`. Do not mutate. */
   getAllTrials(studyId: number, states?: readonly TrialState[]): readonly FrozenTrial[];
   /** The best COMPLETE trial for the study's direction, or null. */
