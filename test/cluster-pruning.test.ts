@@ -27,7 +27,7 @@ describe("pruning across worker processes", () => {
       // Pruned at its first report: the value is its last intermediate value.
       expect(t.intermediateValues).toEqual({ 0: 1000 });
       expect(t.value).toBe(1000);
-      expect(coordinator.stderr).toContain(`Trial ${t.number} pruned.`);
+      expect(coordinator.stderr).toContain(`Trial ${t.number} pruned. pruned at step 0`);
     }
     // The good worker's trials carry all their intermediate values into Redis.
     const good = trials.filter((t) => t.systemAttrs.worker === "good" && t.state === TrialState.COMPLETE);

@@ -25,7 +25,7 @@ export function recordResult(study: Study, result: TrialResult): FrozenTrial | n
       result.state === "COMPLETE"
         ? { kind: "value", value: result.value }
         : result.state === "PRUNED"
-          ? { kind: "pruned" }
+          ? { kind: "pruned", ...(result.prunedMessage ? { message: result.prunedMessage } : {}) }
           : { kind: "fail", reason: result.failReason ?? "the worker gave no reason" };
   } catch (error) {
     outcome = { kind: "error", error };

@@ -49,6 +49,8 @@ export const trialResultSchema = z.object({
   userAttrs: z.record(z.string(), z.unknown()),
   intermediateValues: z.record(z.string(), z.number()),
   failReason: z.string().nullable(),
+  /** A pruned trial's TrialPruned message, for the coordinator's log line (absent from older workers). */
+  prunedMessage: z.string().nullable().optional(),
   worker: z.string(),
   datetimeStart: z.string(),
   datetimeComplete: z.string(),

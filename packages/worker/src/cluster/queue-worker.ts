@@ -185,6 +185,7 @@ export class QueueWorker {
     let state: TrialResult["state"];
     let value: number | null = null;
     let failReason: string | null = null;
+    let prunedMessage: string | null = null;
     try {
       const returned = await (this.runner as TrialRunner).run(trial);
       if (typeof returned === "number" && Number.isFinite(returned)) {
@@ -201,6 +202,7 @@ export class QueueWorker {
       }
       if (error instanceof Error && error.name === "TrialPruned") {
         state = "PRUNED";
+        prunedMessage = error.message === "" ? null : error.message;
         const steps = Object.keys(trial.intermediateValues).map(Number);
         const last = steps.length > 0 ? Math.max(...steps) : null;
         value = last === null ? null : (trial.intermediateValues[last] ?? null);
@@ -219,6 +221,7 @@ export class QueueWorker {
       userAttrs: { ...trial.userAttrs },
       intermediateValues: Object.fromEntries(Object.entries(trial.intermediateValues).filter(([, v]) => Number.isFinite(v))),
       failReason,
+      prunedMessage,
       datetimeComplete: new Date().toISOString(),
     };
   }
