@@ -107,6 +107,16 @@ export class QueueWorker {
     this.worker.on("error", (error) => {
       // While Redis is down, BullMQ reports each reconnection attempt: the outage is logged once already.
       if (this.redis.status !== "ready") return;
+      // After an outage longer than the lock duration, a job's lock has expired and the stalled
+      // check has taken the trial back: expected, and its result is not lost (the trial re-runs).
+      const lockLost = /^Missing lock for job (\S+)\./.exec(error.message);
+      if (lockLost) {
+        this.logger.warn(
+          { event: "job_lock_lost", jobId: lockLost[1] },
+          `Job ${lockLost[1]}: its lock expired (Redis was unreachable for longer than --lock-duration); the trial was taken back and runs again.`,
+        );
+        return;
+      }
       this.logger.warn({ event: "worker_error", err: error }, `Worker: ${error.message}`);
     });
     this.state = "running";
