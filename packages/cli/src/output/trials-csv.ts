@@ -8,12 +8,13 @@ function cell(value: unknown): string {
 
 /**
  * The trials as CSV with the columns of Optuna's `trials_dataframe()`: number, value, times,
- * duration (seconds), one `params_<name>` column per parameter, `user_attrs_<key>`, state, and
- * the failure reason.
+ * duration (seconds), one `params_<name>` column per parameter, `user_attrs_<key>`, the worker
+ * that ran each trial (`system_attrs_worker`, cluster studies only), state, and the failure reason.
  */
 export function trialsToCsv(trials: readonly FrozenTrial[]): string {
   const paramNames = [...new Set(trials.flatMap((t) => Object.keys(t.params)))];
   const attrNames = [...new Set(trials.flatMap((t) => Object.keys(t.userAttrs)))];
+  const hasWorker = trials.some((t) => typeof t.systemAttrs.worker === "string");
   const header = [
     "number",
     "value",
@@ -22,6 +23,7 @@ export function trialsToCsv(trials: readonly FrozenTrial[]): string {
     "duration",
     ...paramNames.map((p) => `params_${p}`),
     ...attrNames.map((a) => `user_attrs_${a}`),
+    ...(hasWorker ? ["system_attrs_worker"] : []),
     "state",
     "fail_reason",
   ];
@@ -33,6 +35,7 @@ export function trialsToCsv(trials: readonly FrozenTrial[]): string {
     t.duration === null ? null : t.duration / 1000,
     ...paramNames.map((p) => t.params[p]),
     ...attrNames.map((a) => t.userAttrs[a]),
+    ...(hasWorker ? [t.systemAttrs.worker] : []),
     t.state,
     t.systemAttrs.failReason,
   ]);
