@@ -8,7 +8,7 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { TrialState, type FrozenTrial } from "@shoal/core";
-import { readStudyHash, readTrials, ShoalKeys } from "@shoal/redis";
+import { readStudyHash, readTrials, ShoalKeys, withTrialStarts } from "@shoal/redis";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
@@ -235,10 +235,10 @@ export class Cluster {
     return q;
   }
 
-  /** Every trial of a study as stored in Redis. */
+  /** Every trial of a study as stored in Redis, running ones with the worker their job is on. */
   async trials(study: string): Promise<FrozenTrial[]> {
     const hash = await readStudyHash(this.redis, this.keys, study);
-    return hash ? readTrials(this.redis, this.keys, study, hash.nextNumber) : [];
+    return hash ? withTrialStarts(this.redis, this.keys, "trials", study, await readTrials(this.redis, this.keys, study, hash.nextNumber)) : [];
   }
 
   /** The study hash's raw fields. */

@@ -98,8 +98,9 @@ describe("shoal status, trials and studies", () => {
     expect(rows.slice(1).filter((r) => /^\d+\s+RUNNING\s/.test(r)).length).toBe(s.running.length);
 
     const lines = csv.stdout.trimEnd().split("\n");
-    expect(lines[0]).toBe("number,value,datetime_start,datetime_complete,duration,params_x,params_y,state,fail_reason");
-    expect(lines[1]).toMatch(new RegExp(`^0,${done[0]!.value},[^,]+,[^,]+,[\\d.]+,${done[0]!.params.x},${done[0]!.params.y},COMPLETE,$`));
+    expect(lines[0]).toBe("number,value,datetime_start,datetime_complete,duration,params_x,params_y,system_attrs_worker,state,fail_reason");
+    expect(lines[1]).toMatch(new RegExp(`^0,${done[0]!.value},[^,]+,[^,]+,[\\d.]+,${done[0]!.params.x},${done[0]!.params.y},[ab],COMPLETE,$`));
+    for (const r of started) expect(lines[1 + r.number]).toMatch(new RegExp(`^${r.number},,[^,]+,,,.*,${r.worker},RUNNING,$`));
     expect(lines).toHaveLength(1 + 3 + s.running.length);
 
     const listed = JSON.parse(trialsJson.stdout) as Array<{ number: number; state: string; value: number | null; systemAttrs: { worker?: string } }>;

@@ -1,5 +1,5 @@
 import type { FrozenTrial, StudyDirection } from "@shoal/core";
-import { createRedisConnection, readStudyHash, readTrials, ShoalKeys } from "@shoal/redis";
+import { createRedisConnection, readStudyHash, readTrials, ShoalKeys, withTrialStarts } from "@shoal/redis";
 import type { Redis } from "ioredis";
 import { UsageError } from "./errors.js";
 
@@ -16,15 +16,21 @@ export async function withQueryRedis<T>(url: string, use: (redis: Redis) => Prom
   }
 }
 
-/** A study's direction and trials from Redis; a usage error for `command` when there is no such study. */
+/**
+ * A study's direction and trials from Redis, running ones with their worker from their jobs on
+ * `queue`; a usage error for `command` when there is no such study.
+ */
 export async function readStudyTrials(
   redis: Redis,
   studyName: string,
   prefix: string | undefined,
   command: string,
+  queue = "trials",
 ): Promise<{ direction: StudyDirection; trials: FrozenTrial[] }> {
   const keys = new ShoalKeys(prefix);
   const hash = await readStudyHash(redis, keys, studyName);
   if (!hash) throw new UsageError(`no study named "${studyName}" under the prefix "${keys.prefix}".`, command);
-  return { direction: hash.direction, trials: await readTrials(redis, keys, studyName, hash.nextNumber) };
+  const trials = await readTrials(redis, keys, studyName, hash.nextNumber);
+  // The running trials' jobs say which worker runs them, and since when.
+  return { direction: hash.direction, trials: await withTrialStarts(redis, keys, queue, studyName, trials) };
 }

@@ -67,6 +67,14 @@ export class ShoalKeys {
   workers(): string {
     return `${this.prefix}:workers`;
   }
+
+  /**
+   * BullMQ's hash of a job (its key layout, under the same prefix): `data`, `returnvalue`,
+   * `processedOn`, `pb` (the worker running it) and the rest; `:lock` while a worker holds it.
+   */
+  job(queue: string, jobId: string): string {
+    return `${this.prefix}:${queue}:${jobId}`;
+  }
 }
 
 /** The deterministic BullMQ job id of a trial: a trial is enqueued at most once. */

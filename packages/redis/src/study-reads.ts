@@ -1,6 +1,6 @@
-import type { FrozenTrial } from "@shoal/core";
+import { TrialState, type FrozenTrial } from "@shoal/core";
 import type { Redis } from "ioredis";
-import type { ShoalKeys } from "./keys.js";
+import { trialJobId, type ShoalKeys } from "./keys.js";
 import { frozenTrialFromHash, parsePayload, studyHashSchema } from "./schemas.js";
 
 /** A study's hash, parsed; null when there is no such study. */
@@ -37,4 +37,43 @@ export async function readTrials(redis: Redis, keys: ShoalKeys, studyName: strin
     trials.push(frozenTrialFromHash(n, h, values as Record<string, string>, `trial hash ${keys.trial(studyName, n)}`));
   }
   return trials;
+}
+
+/**
+ * Which worker runs each of these trials and since when, from their BullMQ jobs (the worker's
+ * name and start time that BullMQ records as it hands a job out). A trial whose job no worker
+ * holds a lock on (queued, or taken back from a dead worker) is left out.
+ */
+export async function readTrialStarts(
+  redis: Redis,
+  keys: ShoalKeys,
+  queue: string,
+  studyName: string,
+  numbers: readonly number[],
+): Promise<Map<number, { worker: string; since: Date }>> {
+  const out = new Map<number, { worker: string; since: Date }>();
+  if (numbers.length === 0) return out;
+  const pipeline = redis.pipeline();
+  for (const n of numbers) {
+    const job = keys.job(queue, trialJobId(studyName, n));
+    pipeline.hmget(job, "pb", "processedOn");
+    pipeline.exists(`${job}:lock`);
+  }
+  const replies = (await pipeline.exec()) ?? [];
+  numbers.forEach((n, i) => {
+    const [worker, processedOn] = (replies[2 * i]?.[1] as Array<string | null> | undefined) ?? [];
+    const locked = replies[2 * i + 1]?.[1] === 1;
+    if (locked && worker && processedOn) out.set(n, { worker, since: new Date(Number(processedOn)) });
+  });
+  return out;
+}
+
+/** Trials with the worker and start of the RUNNING ones filled in from their jobs (readTrialStarts). */
+export async function withTrialStarts(redis: Redis, keys: ShoalKeys, queue: string, studyName: string, trials: FrozenTrial[]): Promise<FrozenTrial[]> {
+  const running = trials.filter((t) => t.state === TrialState.RUNNING).map((t) => t.number);
+  const starts = await readTrialStarts(redis, keys, queue, studyName, running);
+  return trials.map((t) => {
+    const start = starts.get(t.number);
+    return start ? { ...t, datetimeStart: start.since, systemAttrs: { ...t.systemAttrs, worker: start.worker } } : t;
+  });
 }

@@ -12,9 +12,9 @@ export const STATUS_USAGE = `Usage: shoal status --redis URL --study NAME [--pre
 The study's trials by state, its queue's depth, its running trials and their workers, the live
 workers, the coordinator's lease and the best trial, read from Redis.`;
 
-export const TRIALS_USAGE = `Usage: shoal trials --redis URL --study NAME [--prefix P] [--format table|json|csv]
+export const TRIALS_USAGE = `Usage: shoal trials --redis URL --study NAME [--prefix P] [--queue NAME] [--format table|json|csv]
 
-Lists the study's trials.`;
+Lists the study's trials; a running trial shows the worker its job is on.`;
 
 export const STUDIES_USAGE = `Usage: shoal studies --redis URL [--prefix P] [--format table|json]
 
@@ -128,7 +128,7 @@ export function formatTrialsTable(trials: readonly FrozenTrial[]): string {
 
 /** `shoal trials`. */
 export async function runTrials(c: QueryCommand<"table" | "json" | "csv">): Promise<number> {
-  const { trials } = await withQueryRedis(c.redisUrl, (redis) => readStudyTrials(redis, c.studyName, c.prefix, "trials"));
+  const { trials } = await withQueryRedis(c.redisUrl, (redis) => readStudyTrials(redis, c.studyName, c.prefix, "trials", c.queue));
   const out =
     c.format === "json" ? JSON.stringify(trials.map(frozenTrialToJSON), null, 1) + "\n" : c.format === "csv" ? trialsToCsv(trials) : formatTrialsTable(trials);
   process.stdout.write(out);

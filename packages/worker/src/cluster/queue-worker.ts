@@ -27,13 +27,6 @@ import { CompletedTrialsCache } from "./completed-trials-cache.js";
 import { compileQueueWorkerOptions, type CompiledQueueWorkerOptions, type QueueWorkerOptions } from "./queue-worker-options.js";
 import { RemoteTrial } from "./remote-trial.js";
 
-// Marks a trial as started by this worker, unless its hash is gone (a deleted study).
-const MARK_STARTED = `if redis.call("EXISTS", KEYS[1]) == 1 then redis.call("HSET", KEYS[1], "worker", ARGV[1], "datetimeStart", ARGV[2]) return 1 end return 0`;
-
-interface MarkStarted {
-  shoalMarkStarted(trialKey: string, worker: string, datetimeStart: string): Promise<number>;
-}
-
 /**
  * A worker's states:
  * - `starting`: connecting, loading the objective module in its threads.
@@ -53,7 +46,7 @@ export class QueueWorker {
   readonly id: string;
   private readonly o: CompiledQueueWorkerOptions;
   private readonly keys: ShoalKeys;
-  private readonly redis: Redis & MarkStarted;
+  private readonly redis: Redis;
   /** The BullMQ Worker's connection: BullMQ never closes a connection it was given, so drain() does. */
   private readonly workerRedis: Redis;
   private readonly logger: Logger;
@@ -71,9 +64,7 @@ export class QueueWorker {
     this.o = compileQueueWorkerOptions(options);
     this.id = this.o.workerId ?? `${hostname()}-${process.pid}`;
     this.keys = new ShoalKeys(this.o.prefix);
-    this.redis = createRedisConnection(this.o.redisUrl) as Redis & MarkStarted;
-    // EVALSHA of a defined command, not EVAL: the script text is not sent (and hashed) per trial.
-    this.redis.defineCommand("shoalMarkStarted", { numberOfKeys: 1, lua: MARK_STARTED });
+    this.redis = createRedisConnection(this.o.redisUrl);
     this.workerRedis = createRedisConnection(this.o.redisUrl);
     this.logger = this.o.logger ?? getLogger();
     logConnectionOutages(this.redis, this.logger, `Worker ${this.id}`);
@@ -94,6 +85,8 @@ export class QueueWorker {
       connection: this.workerRedis,
       prefix: this.o.prefix,
       concurrency: this.o.concurrency,
+      // BullMQ records it in each job it hands out (`pb`): how `shoal status` tells who runs a trial.
+      name: this.id,
       lockDuration: this.o.lockDurationMs,
       stalledInterval: this.o.stalledIntervalMs,
       maxStalledCount: this.o.maxStalledCount,
@@ -183,8 +176,6 @@ export class QueueWorker {
       void this.redis.hset(this.keys.trialValues(data.study, data.number), String(step), String(value));
       void cache.noteReport().catch(() => undefined);
     });
-    // Only for operators (`shoal status`): the trial need not wait for it.
-    void this.redis.shoalMarkStarted(this.keys.trial(data.study, data.number), this.id, trial.datetimeStart.toISOString()).catch(() => undefined);
     const base = {
       v: 1 as const,
       study: data.study,
