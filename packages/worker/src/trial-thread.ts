@@ -1,4 +1,4 @@
-import { describeError, RemoteError, type BaseTrial } from "@shoal/core";
+import { describeError, RemoteError, type BaseTrial, type SerializedError } from "@shoal/core";
 import {
   ObjectiveLoadError,
   ThreadCrashedError,
@@ -6,10 +6,12 @@ import {
   TrialTimeoutError,
   type ThreadCrashKind,
 } from "./errors.js";
-import { serveTrialCall } from "./serve-trial-call.js";
+import { presampledAnswers, replayLocalAnswers, serveTrialCall } from "./serve-trial-call.js";
 import { spawnTrialThread } from "./thread-bootstrap.js";
-import type { CallReply, RunTrial, TrialSnapshot } from "./thread-protocol/input.js";
-import type { Call, ThreadOutput } from "./thread-protocol/output.js";
+import { AnswerLog } from "./thread-protocol/answer-log.js";
+import type { CallOutcome, CallReply, PresampledAnswer, RunTrial, TrialSnapshot } from "./thread-protocol/input.js";
+import type { Call, ThreadOutput, TrialError, TrialResult } from "./thread-protocol/output.js";
+import type { PresampledParams } from "./trial-runner.js";
 import type { CompiledTrialRunnerOptions } from "./trial-runner-options.js";
 
 /**
@@ -29,6 +31,8 @@ export type TrialThreadState = "starting" | "idle" | "running" | "stopping" | "e
 interface RunningTrial {
   requestId: number;
   trial: BaseTrial;
+  /** What the thread may answer by itself; its AnswerLog holds positions in this list. */
+  presampled: PresampledAnswer[];
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout | null;
@@ -49,6 +53,9 @@ export class TrialThread {
   private uncaught: Error | null = null;
   private settleReady!: { resolve: () => void; reject: (error: Error) => void };
   private resolveExited!: () => void;
+  /** Created with the first trial that offers answers; empty whenever no trial is running. */
+  private answerLog: AnswerLog | null = null;
+  private calls = 0;
 
   constructor(
     private readonly options: CompiledTrialRunnerOptions,
@@ -72,11 +79,27 @@ export class TrialThread {
     return this.state === "idle";
   }
 
-  /** Runs the objective for `trial`; the thread must be idle. */
-  run(trial: BaseTrial): Promise<unknown> {
+  /** Trial calls served by round trip since the thread started; tests read it to see which calls left the thread. */
+  get callsServed(): number {
+    return this.calls;
+  }
+
+  /**
+   * Runs the objective for `trial`; the thread must be idle. The thread answers the suggestions
+   * of `offer` (see PresampledTrial) by itself; they are replayed on `trial`.
+   */
+  run(trial: BaseTrial, offer: PresampledParams | null = null): Promise<unknown> {
     if (this.state !== "idle") throw new Error(`Shoal internal error: run() on a ${this.state} trial thread.`);
     const requestId = this.nextRequestId++;
-    const message: RunTrial = { type: "run-trial", requestId, trial: snapshot(trial) };
+    const presampled = offer === null ? [] : presampledAnswers(offer);
+    // Only a trial with something to offer needs the log the thread answers into.
+    const log = presampled.length === 0 ? null : (this.answerLog ??= new AnswerLog());
+    const message: RunTrial = {
+      type: "run-trial",
+      requestId,
+      trial: snapshot(trial),
+      presampled: log === null ? null : { answers: presampled, log: log.buffer },
+    };
     // Throws (a user attr that cannot be cloned, say) while the thread is still idle and reusable.
     this.spawned.worker.postMessage(message);
     this.state = "running";
@@ -85,7 +108,7 @@ export class TrialThread {
     return new Promise((resolve, reject) => {
       const timer =
         trialTimeoutMs === null ? null : setTimeout(() => this.timeOut(trial, trialTimeoutMs), trialTimeoutMs);
-      this.current = { requestId, trial, resolve, reject, timer };
+      this.current = { requestId, trial, presampled, resolve, reject, timer };
     });
   }
 
@@ -124,10 +147,8 @@ export class TrialThread {
         this.answer(message);
         return;
       case "result":
-        this.finish(message.requestId)?.resolve(message.value);
-        return;
       case "error":
-        this.finish(message.requestId)?.reject(new RemoteError(message.error));
+        this.settle(message);
         return;
       default:
         message satisfies never;
@@ -136,13 +157,14 @@ export class TrialThread {
 
   /** Serves a call and wakes the thread, which is blocked in Atomics.wait until then. */
   private answer(call: Call): void {
+    this.calls += 1;
     const current = this.current;
     const reply: CallReply = {
       type: "call-reply",
       callId: call.callId,
       outcome:
         current !== null && current.requestId === call.requestId
-          ? serveTrialCall(current.trial, call)
+          ? this.serve(current, call)
           : {
               ok: false,
               error: {
@@ -155,6 +177,33 @@ export class TrialThread {
     callPort.postMessage(reply);
     Atomics.store(callFlag, 0, 1);
     Atomics.notify(callFlag, 0);
+  }
+
+  // The thread's own answers came first: a replay that throws stands for an error at the
+  // objective's earlier suggest line, so the thread gets it instead of this call's outcome.
+  private serve(current: RunningTrial, call: Call): CallOutcome {
+    const replayError = this.replayLocalAnswers(current);
+    return replayError === null ? serveTrialCall(current.trial, call) : { ok: false, error: replayError };
+  }
+
+  /** The objective returned or threw: replay the thread's own answers, then settle the run. */
+  private settle(message: TrialResult | TrialError): void {
+    const current = this.finish(message.requestId);
+    if (current === null) return;
+    // A replay that throws stands for an error at an earlier suggest line, before this end.
+    const replayError = this.replayLocalAnswers(current);
+    if (replayError !== null) current.reject(new RemoteError(replayError));
+    else if (message.type === "result") current.resolve(message.value);
+    else current.reject(new RemoteError(message.error));
+  }
+
+  /**
+   * Replays on the real trial what the thread answered by itself since the last replay. Called
+   * only while the thread cannot answer more: blocked in a call, done with the trial, or gone.
+   */
+  private replayLocalAnswers(current: RunningTrial): SerializedError | null {
+    if (current.presampled.length === 0 || this.answerLog === null) return null;
+    return replayLocalAnswers(current.trial, current.presampled, this.answerLog.drain());
   }
 
   private finish(requestId: number): RunningTrial | null {
@@ -180,6 +229,9 @@ export class TrialThread {
     if (current) {
       if (current.timer) clearTimeout(current.timer);
       this.current = null;
+      // Params the thread answered by itself still reach the trial (as they did when every
+      // suggestion was a round trip). The thread's end, not a replay error, is why the run fails.
+      this.replayLocalAnswers(current);
       const cause = this.uncaught ?? undefined;
       current.reject(
         this.endReason ?? new ThreadCrashedError(current.trial.number, crash.kind, exitCode, crash.detail, { cause }),

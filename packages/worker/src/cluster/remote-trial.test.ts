@@ -1,4 +1,4 @@
-import { floatDistribution, MedianPruner, SearchSpaceError, IncompatibleDistributionError, TrialState, type FrozenTrial, type StudyView } from "@shoal/core";
+import { floatDistribution, intDistribution, MedianPruner, SearchSpaceError, IncompatibleDistributionError, TrialState, type FrozenTrial, type StudyView } from "@shoal/core";
 import type { TrialJob } from "@shoal/redis";
 import { describe, expect, it } from "vitest";
 import { RemoteTrial } from "./remote-trial.js";
@@ -31,6 +31,27 @@ describe("RemoteTrial", () => {
     expect(x).toBeGreaterThanOrEqual(2);
     expect(() => t.suggestCategorical("unused", ["a", "c"])).toThrow(IncompatibleDistributionError);
     expect(() => t.suggestFloat("bad", 1, 0)).toThrow(SearchSpaceError);
+  });
+
+  it("offers ahead the fixed params and the job's params in their job distribution, as suggest answers them", () => {
+    const withFixed: TrialJob = {
+      ...job,
+      params: { x: 0.5, unused: "c", k: 7, fixed: 99 },
+      distributions: { ...job.distributions, k: intDistribution("k", 0, 10), fixed: floatDistribution("fixed", 0, 1) },
+      // A fixed value stands even out of its range; one with no job distribution is not offered.
+      fixedParams: { fixed: 99, loose: 3 },
+    };
+    const t = new RemoteTrial(withFixed, new MedianPruner(), emptyView, () => undefined);
+    const offer = t.presampledParams();
+    expect(offer).toEqual({
+      params: { x: 0.5, k: 7, fixed: 99 },
+      distributions: { x: withFixed.distributions.x, k: withFixed.distributions.k, fixed: withFixed.distributions.fixed },
+    });
+    expect(t.suggestFloat("x", 0, 1)).toBe(offer.params.x);
+    expect(t.suggestInt("k", 0, 10)).toBe(offer.params.k);
+    expect(t.suggestFloat("fixed", 0, 1)).toBe(offer.params.fixed);
+    // Once suggested, a name is no longer offered: its first value stands, whatever the job says.
+    expect(t.presampledParams()).toEqual({ params: {}, distributions: {} });
   });
 
   it("asks the pruner with the study's completed trials", () => {

@@ -19,14 +19,18 @@ import {
   type StudyView,
 } from "@shoal/core";
 import type { TrialJob } from "@shoal/redis";
+import type { PresampledParams, PresampledTrial } from "../trial-runner.js";
 
 /**
  * The trial a cluster worker hands to the objective: params come from the job (pre-sampled by
  * the coordinator); a parameter the job does not carry is sampled here from its distribution,
  * seeded by the study seed, trial number and name, and recorded in the result. Reports go to
  * Redis as they happen, so other workers' pruners see them.
+ *
+ * A PresampledTrial: the TrialRunner's thread answers the job's params itself (no round trip)
+ * when the objective asks for them with their job distribution.
  */
-export class RemoteTrial implements BaseTrial {
+export class RemoteTrial implements PresampledTrial {
   readonly number: number;
   private readonly suggested: Record<string, ParamValue> = {};
   private readonly suggestedDistributions: Record<string, Distribution> = {};
@@ -69,6 +73,28 @@ export class RemoteTrial implements BaseTrial {
 
   suggestCategorical<T extends CategoricalChoice>(name: string, choices: readonly T[]): T {
     return this.suggest(name, categoricalDistribution(name, choices)) as T;
+  }
+
+  /**
+   * What `suggest` returns for a name of the job asked for with its job distribution: the fixed
+   * value (even out of range), else the job's value when it lies in that distribution. Only for
+   * names not yet suggested: later, the first value stands. Nothing else is known ahead.
+   */
+  presampledParams(): PresampledParams {
+    const params: Record<string, ParamValue> = {};
+    const distributions: Record<string, Distribution> = {};
+    for (const [name, distribution] of Object.entries(this.job.distributions)) {
+      if (Object.hasOwn(this.suggestedDistributions, name)) continue;
+      if (Object.hasOwn(this.job.fixedParams, name)) {
+        params[name] = this.job.fixedParams[name] as ParamValue;
+      } else if (Object.hasOwn(this.job.params, name) && containsValue(distribution, this.job.params[name] as ParamValue)) {
+        params[name] = this.job.params[name] as ParamValue;
+      } else {
+        continue;
+      }
+      distributions[name] = distribution;
+    }
+    return { params, distributions };
   }
 
   private suggest(name: string, distribution: Distribution): ParamValue {

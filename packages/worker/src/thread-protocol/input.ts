@@ -27,11 +27,31 @@ export interface ThreadData {
   callPort: MessagePort;
 }
 
+/**
+ * A suggestion whose answer is known before the objective asks: `suggestX(name, ...)` returns
+ * `value` when its arguments build exactly `distribution` (see PresampledTrial).
+ */
+export interface PresampledAnswer {
+  name: string;
+  value: ParamValue;
+  distribution: Distribution;
+}
+
+/** What the thread may answer by itself, and where it logs what it answered (see AnswerLog). */
+export interface PresampledAnswers {
+  /** An AnswerLog logs positions in this list. */
+  answers: PresampledAnswer[];
+  /** The thread's AnswerLog; shared memory, so it outlives a thread that dies. */
+  log: SharedArrayBuffer;
+}
+
 /** Run the objective once for this trial. */
 export interface RunTrial {
   type: "run-trial";
   requestId: number;
   trial: TrialSnapshot;
+  /** Null when the trial offers none: every suggestion then takes the round trip. */
+  presampled: PresampledAnswers | null;
 }
 
 /** How a trial call ended on the main thread. */

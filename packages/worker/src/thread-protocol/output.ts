@@ -13,6 +13,9 @@ export type TrialMethod =
 /** One method call with its arguments, typed per method. */
 export type TrialCall = { [M in TrialMethod]: { method: M; args: Parameters<BaseTrial[M]> } }[TrialMethod];
 
+/** The calls that sample a parameter: the ones a thread may answer by itself (see PresampledAnswers). */
+export type SuggestCall = Extract<TrialCall, { method: "suggestFloat" | "suggestInt" | "suggestCategorical" }>;
+
 /** The objective module loaded and exports an objective function: trials may be sent. */
 export interface Ready {
   type: "ready";

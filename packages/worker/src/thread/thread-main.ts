@@ -29,14 +29,17 @@ if (loaded.ok) {
   post({ type: "load-failed", reason: loaded.reason });
 }
 
-async function runTrial(objective: ObjectiveFunction, { requestId, trial }: RunTrial): Promise<void> {
+async function runTrial(objective: ObjectiveFunction, { requestId, trial, presampled }: RunTrial): Promise<void> {
+  const threadTrial = new ThreadTrial(channel, requestId, trial, presampled);
   let value: unknown;
   try {
-    value = await objective(new ThreadTrial(channel, requestId, trial));
+    value = await objective(threadTrial);
   } catch (error) {
+    threadTrial.end();
     post({ type: "error", requestId, error: serializeThrown(error) });
     return;
   }
+  threadTrial.end();
   try {
     post({ type: "result", requestId, value });
   } catch (error) {
