@@ -6,7 +6,7 @@
  * first add to the last completion; in this process and in 1/2/4 processes).
  * Target: Shoal >= 1/3 of the bare rate with the random sampler.
  *
- *   npx tsx bench/cluster-throughput.ts [--trials 1000] [--bare-jobs 5000] [--concurrency 2]
+ *   npx tsx bench/cluster-throughput.ts [--trials 3000] [--bare-jobs 5000] [--concurrency 2]
  *                                      [--procs 1,2,4] [--samplers random,tpe] [--fsync always|everysec]
  *                                      [--commandstats] [--coordinator patched/index.ts] [--worker-entry patched/entry.ts]
  *                                      [--reconcile-ms MS] [--no-bare] [--profile-workers DIR [--worker-import M]]
@@ -37,7 +37,7 @@ import {
 } from "./cluster-common.js";
 
 const f = parseFlags();
-const N_TRIALS = f.num("trials", 1000);
+const N_TRIALS = f.num("trials", 3000);
 const N_BARE = f.num("bare-jobs", 5000);
 const CONCURRENCY = f.num("concurrency", 2);
 const PROCS = f.str("procs", "1,2,4").split(",").map(Number);

@@ -24,7 +24,8 @@ describe("shoal status, trials and studies", () => {
     // the cluster holds still while we look at it.
     const slow = { SHOAL_TEST_SLEEP_MS: "120000", SHOAL_TEST_SLEEP_FROM: "3" };
     await Promise.all(["a", "b"].map((id) => c.startWorker("quadratic.mjs", { id, env: slow })));
-    const coordinator = c.startCoordinator({ study: "watched", trials: 10, args: ["--sampler", "random"] });
+    // TPE, a sampler that learns from results, so the coordinator queues trials only a little ahead.
+    const coordinator = c.startCoordinator({ study: "watched", trials: 10, args: ["--sampler", "tpe"] });
     const done = await c.waitFor("3 complete trials", async () => {
       const complete = (await c.trials("watched")).filter((t) => t.state === TrialState.COMPLETE);
       return complete.length === 3 ? complete : null;

@@ -41,6 +41,12 @@ function countTrials(study: Study): { used: number; running: number } {
 
 /** Trials queued beyond the workers' slots, so a freed slot never waits for the coordinator. */
 const QUEUE_AHEAD = 2;
+/**
+ * Queued trials per worker slot when the sampler ignores the history (random search): sampling
+ * early costs such a sampler nothing, and a deeper queue lets each worker take its next job in
+ * the same Redis call that completes the last one, and the coordinator record results in batches.
+ */
+const QUEUE_AHEAD_PER_SLOT_HISTORY_FREE = 4;
 
 type Finished = { jobId: string; result: unknown } | { jobId: string; failedReason: string };
 
@@ -177,7 +183,8 @@ class Coordinator {
   /**
    * Keeps the trials in flight (queued, running, or finished but not yet recorded) at the workers'
    * slots plus a few queued ahead, so a slot that frees up finds a trial at once and a worker that
-   * joins gets one immediately, while every trial is sampled as late as possible.
+   * joins gets one immediately, while every trial is sampled as late as possible. A sampler that
+   * ignores the history (random search) gets a deeper queue: it loses nothing by sampling early.
    */
   private async topUp(study: Study, remaining: number, inFlight: number): Promise<void> {
     const queue = this.queue as Queue;
@@ -186,7 +193,8 @@ class Coordinator {
       this.totalSlots = workers.reduce((sum, w) => sum + (w.state === "running" ? w.slots : 0), 0);
       this.slotsReadAt = Date.now();
     }
-    const target = this.totalSlots + QUEUE_AHEAD;
+    const ahead = study.sampler.ignoresHistory ? Math.max(QUEUE_AHEAD, QUEUE_AHEAD_PER_SLOT_HISTORY_FREE * this.totalSlots) : QUEUE_AHEAD;
+    const target = this.totalSlots + ahead;
     const batch: Array<{ number: number; proposal: Proposal }> = [];
     while (inFlight + batch.length < target && batch.length < remaining) batch.push(proposeTrial(study));
     if (batch.length === 0) return;

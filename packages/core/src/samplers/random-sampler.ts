@@ -13,6 +13,8 @@ export interface RandomSamplerOptions {
 /** Draws every parameter independently and uniformly (log-uniformly for log ranges). */
 export class RandomSampler implements Sampler {
   private readonly seed: number;
+  /** Each value comes from the trial's own seed alone. */
+  readonly ignoresHistory = true;
 
   constructor(options: RandomSamplerOptions = {}) {
     this.seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);

@@ -22,4 +22,9 @@ export interface Sampler {
   beforeTrial?(study: StudyView, trial: FrozenTrial): void;
   /** Called when a trial finishes, before its state is stored. */
   afterTrial?(study: StudyView, trial: FrozenTrial, state: TrialState, value: number | null): void;
+  /**
+   * True when no sample depends on other trials (random search): sampling a trial early then
+   * costs nothing, so the cluster's coordinator queues such trials further ahead of its workers.
+   */
+  readonly ignoresHistory?: boolean;
 }
