@@ -73,8 +73,14 @@ export class Rng {
 
   /** An index drawn with probability proportional to `weights` (non-negative, not all zero). */
   choice(weights: ArrayLike<number>): number {
-    let total = 0;
-    for (let i = 0; i < weights.length; i++) total += weights[i] as number;
+    return this.choiceWithTotal(weights, sumInOrder(weights));
+  }
+
+  /**
+   * choice(weights), given the weights' sum as sumInOrder adds them: for many draws from the
+   * same weights.
+   */
+  choiceWithTotal(weights: ArrayLike<number>, total: number): number {
     let r = this.random() * total;
     for (let i = 0; i < weights.length; i++) {
       r -= weights[i] as number;
@@ -84,15 +90,24 @@ export class Rng {
   }
 }
 
+/** The weights' sum, added first to last (the order choiceWithTotal's total must use). */
+export function sumInOrder(weights: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) total += weights[i] as number;
+  return total;
+}
+
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
+/** Scratch for hashNumber, shared: a fresh buffer per call cost more than the hash. */
+const DOUBLE_VIEW = new DataView(new ArrayBuffer(8));
+
 function hashNumber(x: number): number {
   // Mix both 32-bit halves of the double so seeds like 1 and 2**32+1 differ.
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, x);
-  return mix32(view.getUint32(0) ^ mix32(view.getUint32(4)));
+  DOUBLE_VIEW.setFloat64(0, x);
+  return mix32(DOUBLE_VIEW.getUint32(0) ^ mix32(DOUBLE_VIEW.getUint32(4)));
 }
 
 function mix32(x: number): number {

@@ -30,25 +30,60 @@ export function kernelBandwidths(
 ): Float64Array {
   const n = mus.length;
   const range = high - low;
-  if (options.multivariate) {
-    sigmas.fill(MULTIVARIATE_SIGMA0 * Math.max(n, 1) ** (-1 / (options.nDims + 4)) * range, 0, n);
-  } else if (isAscending(mus)) {
-    sortedNeighbourGaps(mus, null, low, high, options.considerEndpoints, sigmas);
-  } else {
-    const sorted = mus.slice();
-    const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    sortWithIndex(sorted, order, 0, n - 1);
-    sortedNeighbourGaps(sorted, order, low, high, options.considerEndpoints, sigmas);
-  }
   const minSigma = options.considerMagicClip ? range / Math.min(100, n + 2) : MIN_SIGMA;
-  for (let i = 0; i < n; i++) sigmas[i] = Math.min(Math.max(sigmas[i] as number, minSigma), range);
+  if (options.multivariate) {
+    sigmas.fill(clip(MULTIVARIATE_SIGMA0 * Math.max(n, 1) ** (-1 / (options.nDims + 4)) * range, minSigma, range), 0, n);
+    return sigmas;
+  }
+  // Gathered univariate observations come sorted: one fused pass then does it all.
+  if (ascendingNeighbourGaps(mus, low, high, options.considerEndpoints, minSigma, range, sigmas)) return sigmas;
+  const sorted = mus.slice();
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  sortWithIndex(sorted, order, 0, n - 1);
+  sortedNeighbourGaps(sorted, order, low, high, options.considerEndpoints, sigmas);
+  for (let i = 0; i < n; i++) sigmas[i] = clip(sigmas[i] as number, minSigma, range);
   return sigmas;
 }
 
-/** True when the values never decrease. */
-export function isAscending(values: Float64Array): boolean {
-  for (let i = 1; i < values.length; i++) if ((values[i] as number) < (values[i - 1] as number)) return false;
+function clip(sigma: number, minSigma: number, range: number): number {
+  return Math.min(Math.max(sigma, minSigma), range);
+}
+
+/**
+ * sortedNeighbourGaps and the clip in one pass, when `mus` is ascending. Returns false as soon as
+ * it finds it is not (`out` is then partly written, and the caller starts over).
+ */
+function ascendingNeighbourGaps(
+  mus: Float64Array,
+  low: number,
+  high: number,
+  considerEndpoints: boolean,
+  minSigma: number,
+  range: number,
+  out: Float64Array,
+): boolean {
+  const n = mus.length;
+  if (n === 0) return true;
+  const innerOnly = !considerEndpoints && n >= 2;
+  // The ends, whose outer neighbours are the fences, outside the loop: inside, a value that is
+  // either a fence (an argument) or an array element would be boxed at every step.
+  const first = mus[0] as number;
+  const second = n === 1 ? high : (mus[1] as number);
+  if (n > 1 && second < first) return false;
+  out[0] = clip(innerOnly ? second - first : Math.max(first - low, second - first), minSigma, range);
+  for (let p = 1; p < n - 1; p++) {
+    const v = mus[p] as number;
+    const left = mus[p - 1] as number;
+    const right = mus[p + 1] as number;
+    if (right < v) return false;
+    out[p] = clip(Math.max(v - left, right - v), minSigma, range);
+  }
+  if (n > 1) {
+    const last = mus[n - 1] as number;
+    const before = mus[n - 2] as number;
+    out[n - 1] = clip(innerOnly ? last - before : Math.max(last - before, high - last), minSigma, range);
+  }
   return true;
 }
 

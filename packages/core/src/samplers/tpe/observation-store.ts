@@ -1,5 +1,8 @@
 import type { FrozenTrial } from "../../frozen-trial.js";
 import { TrialState } from "../../trial-state.js";
+import { SortedByKey } from "./sorted-by-key.js";
+
+const NO_VALUES = new Float64Array(0);
 
 /**
  * One parameter's values in the finished trials, kept up to date incrementally: a finished
@@ -9,17 +12,27 @@ import { TrialState } from "../../trial-state.js";
  */
 export class ParamColumn {
   /** The value (a categorical's choice index) by trial number; NaN where a trial lacks it. */
-  private byNumber = new Float64Array(64).fill(Number.NaN);
-  /** Numeric parameters: the values ascending (ties by trial number) and whose they are. */
-  sortedValues = new Float64Array(64);
-  sortedNumbers = new Int32Array(64);
-  size = 0;
+  private byNumber = NO_VALUES;
+  /** Numeric parameters: the trials in ascending order of their value. */
+  readonly sorted = new SortedByKey();
 
-  constructor(readonly categorical: boolean) {}
+  constructor(readonly categorical: boolean) {
+    // The arrays are replaced as the study grows. Set twice from the start, so V8 knows they
+    // change: code that took them for constants would be thrown away at the first growth.
+    this.byNumber = new Float64Array(64).fill(Number.NaN);
+  }
 
   /** The value of trial `number`, or NaN. */
   valueOf(number: number): number {
     return number < this.byNumber.length ? (this.byNumber[number] as number) : Number.NaN;
+  }
+
+  /**
+   * The values by trial number, NaN where a trial lacks it (trials past the end lack it too), for
+   * loops that read many: valueOf's call and bounds check per trial add up. Read only.
+   */
+  get byTrialNumber(): Float64Array {
+    return this.byNumber;
   }
 
   add(number: number, value: number): void {
@@ -30,28 +43,7 @@ export class ParamColumn {
     }
     this.byNumber[number] = value;
     if (this.categorical) return;
-    if (this.size === this.sortedValues.length) {
-      const values = new Float64Array(2 * this.size);
-      values.set(this.sortedValues);
-      this.sortedValues = values;
-      const numbers = new Int32Array(2 * this.size);
-      numbers.set(this.sortedNumbers);
-      this.sortedNumbers = numbers;
-    }
-    // Insertion point after every smaller value and every equal one of a lower trial number.
-    let lo = 0;
-    let hi = this.size;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = this.sortedValues[mid] as number;
-      if (v < value || (v === value && (this.sortedNumbers[mid] as number) < number)) lo = mid + 1;
-      else hi = mid;
-    }
-    this.sortedValues.copyWithin(lo + 1, lo, this.size);
-    this.sortedNumbers.copyWithin(lo + 1, lo, this.size);
-    this.sortedValues[lo] = value;
-    this.sortedNumbers[lo] = number;
-    this.size++;
+    this.sorted.insert(value, number);
   }
 }
 

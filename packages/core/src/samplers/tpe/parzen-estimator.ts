@@ -1,4 +1,4 @@
-import type { Rng } from "../../rng.js";
+import { sumInOrder, type Rng } from "../../rng.js";
 import { kernelBandwidths } from "./bandwidth.js";
 import { CategoricalKernels, DiscreteKernels, TruncatedNormalKernels, type DimensionKernels } from "./kernels.js";
 import { logSumExp } from "./log-sum-exp.js";
@@ -48,29 +48,38 @@ export class ParzenEstimator {
     const n = observations.n;
     this.nComponents = n + 1;
     this.nDims = dims.length;
-    this.weights = observations.weights.subarray(0, n + 1);
-    this.weights[n] = n === 0 ? 1 : params.priorWeight;
+    const weights = observations.weights.subarray(0, n + 1);
+    weights[n] = n === 0 ? 1 : params.priorWeight;
     let total = 0;
-    for (let k = 0; k <= n; k++) total += this.weights[k] as number;
-    this.baseLogDensity = alloc(n + 1);
+    for (let k = 0; k <= n; k++) total += weights[k] as number;
+    const base = alloc(n + 1);
     for (let k = 0; k <= n; k++) {
-      this.weights[k] = (this.weights[k] as number) / total;
-      this.baseLogDensity[k] = Math.log(this.weights[k] as number);
+      const w = (weights[k] as number) / total;
+      weights[k] = w;
+      base[k] = Math.log(w);
     }
-    this.kernels = dims.map((dim, d) =>
-      buildKernels(dim, observations.columns[d] as Float64Array, n, params, dims.length, this.baseLogDensity, alloc),
-    );
+    this.weights = weights;
+    this.baseLogDensity = base;
+    // A loop, not dims.map: map's arrays come packed or holey depending on whether V8 has
+    // optimised the caller, and code expecting one kind is thrown away on meeting the other.
+    this.kernels = [];
+    for (let d = 0; d < dims.length; d++) {
+      const column = observations.columns[d] as Float64Array;
+      this.kernels.push(buildKernels(dims[d] as Dimension, column, n, params, dims.length, base, alloc));
+    }
     const only = this.kernels[0];
     this.single = this.kernels.length === 1 && only instanceof TruncatedNormalKernels ? only : null;
-    this.scratch = alloc(n + 1);
-    this.shared = this.kernels.length > 1 ? sharedSigmaBlock(this.kernels, this.baseLogDensity, this.scratch, alloc) : null;
+    // The single continuous dimension scores four points at a time (see logSumExpMany).
+    this.scratch = alloc(this.single !== null ? 4 * (n + 1) : n + 1);
+    this.shared = this.kernels.length > 1 ? sharedSigmaBlock(this.kernels, this.baseLogDensity, alloc) : null;
   }
 
   /** `count` draws, row-major (count x nDims), transformed and on each parameter's grid. */
   sample(rng: Rng, count: number, alloc: Float64Allocator = freshFloat64): Float64Array {
     const out = alloc(count * this.nDims);
+    const total = sumInOrder(this.weights);
     for (let i = 0; i < count; i++) {
-      const k = rng.choice(this.weights);
+      const k = rng.choiceWithTotal(this.weights, total);
       for (let d = 0; d < this.nDims; d++) out[i * this.nDims + d] = (this.kernels[d] as DimensionKernels).sample(rng, k);
     }
     return out;
@@ -78,20 +87,21 @@ export class ParzenEstimator {
 
   /** Writes the log density of each of the `count` row-major points into `out`. */
   logPdf(points: Float64Array, count: number, out: Float64Array): void {
+    // Continuous values seldom repeat, and a repeat would score the same anyway.
+    if (this.single !== null) {
+      this.single.logSumExpMany(points, count, this.baseLogDensity, this.scratch, out);
+      return;
+    }
+    if (this.shared !== null) {
+      this.shared.logPdfMany(points, count, out);
+      return;
+    }
     const D = this.nDims;
     for (let i = 0; i < count; i++) {
       // On a grid, candidates repeat: score each value once (a grid kernel costs two erfc).
-      const repeat = D === 1 ? points.subarray(0, i).indexOf(points[i] as number) : -1;
+      const repeat = D === 1 ? indexBefore(points, i) : -1;
       if (repeat >= 0) {
         out[i] = out[repeat] as number;
-        continue;
-      }
-      if (this.single !== null) {
-        out[i] = this.single.logSumExpWith(points[i] as number, this.baseLogDensity, this.scratch);
-        continue;
-      }
-      if (this.shared !== null) {
-        out[i] = this.shared.logPdf(points, i * D);
         continue;
       }
       // One pass per dimension over all components (faster than component-major with an inner
@@ -104,11 +114,17 @@ export class ParzenEstimator {
   }
 }
 
+/** The first index before `i` holding the value at `i`, or -1 (indexOf without a subarray). */
+function indexBefore(values: Float64Array, i: number): number {
+  const v = values[i] as number;
+  for (let j = 0; j < i; j++) if (values[j] === v) return j;
+  return -1;
+}
+
 /** The fast path for multivariate kernels of continuous dimensions, when it applies. */
 function sharedSigmaBlock(
   kernels: readonly DimensionKernels[],
   base: Float64Array,
-  scratch: Float64Array,
   alloc: Float64Allocator,
 ): SharedSigmaBlock | null {
   const D = kernels.length;
@@ -124,7 +140,7 @@ function sharedSigmaBlock(
     priorSigmas[d] = kernel.sigmas[kernel.sigmas.length - 1] as number;
     mus.push(kernel.mus);
   }
-  return new SharedSigmaBlock(mus, sigmas, priorSigmas, base, scratch, alloc);
+  return new SharedSigmaBlock(mus, sigmas, priorSigmas, base, alloc);
 }
 
 /** The kernels of one dimension; their constant log terms are subtracted from `base`. */

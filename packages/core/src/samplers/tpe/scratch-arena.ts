@@ -11,11 +11,23 @@ export const freshFloat64: Float64Allocator = (n) => new Float64Array(n);
  * the next reset().
  */
 export class ScratchArena {
-  private slab = new Float64Array(1 << 12);
+  private slab = new Float64Array(0);
   private used = 0;
 
-  /** Starts a step: the arrays of the previous one are handed out again. */
+  constructor() {
+    // Set twice, so V8 knows from the start that the slab changes: code that took it for a
+    // constant would be thrown away when it first grows.
+    this.slab = new Float64Array(1 << 12);
+  }
+
+  /**
+   * Starts a step: the arrays of the previous one are handed out again. Keeps room for twice what
+   * the last step took (growing to four times it, so not at every step): steps grow slowly, so
+   * take() seldom has to grow the slab itself (which, first done inside optimised code, would
+   * throw that code away).
+   */
   reset(): void {
+    if (2 * this.used > this.slab.length) this.slab = new Float64Array(4 * this.used);
     this.used = 0;
   }
 

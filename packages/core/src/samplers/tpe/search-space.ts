@@ -13,8 +13,12 @@ export class IntersectionSearchSpace {
 
   /** Adds the trials not seen before and returns the intersection, names sorted. */
   calculate(trials: readonly FrozenTrial[]): SearchSpace {
-    // Trials are never forgotten: as many as seen means none is new.
-    if (trials.length === this.seen.size && this.result !== null) return this.result;
+    this.add(trials);
+    return this.current();
+  }
+
+  /** Adds the trials not seen before (any others are skipped). */
+  add(trials: readonly FrozenTrial[]): void {
     for (const trial of trials) {
       if (!this.seen.add(trial.number)) continue;
       this.result = null;
@@ -27,6 +31,10 @@ export class IntersectionSearchSpace {
         if (other === undefined || !distributionsEqual(distribution, other)) this.space.delete(name);
       }
     }
+  }
+
+  /** The intersection of the trials added so far, names sorted. */
+  current(): SearchSpace {
     this.result ??= sortedSpace(this.space ?? new Map());
     return this.result;
   }
@@ -44,12 +52,21 @@ export class GroupDecomposedSearchSpace {
 
   /** Adds the trials not seen before and returns the groups, each with names sorted. */
   calculate(trials: readonly FrozenTrial[]): SearchSpace[] {
-    if (trials.length === this.seen.size && this.result !== null) return this.result;
+    this.add(trials);
+    return this.current();
+  }
+
+  /** Adds the trials not seen before (any others are skipped). */
+  add(trials: readonly FrozenTrial[]): void {
     for (const trial of trials) {
       if (!this.seen.add(trial.number)) continue;
       this.result = null;
       this.addDistributions(trial.distributions);
     }
+  }
+
+  /** The groups of the trials added so far, each with names sorted. */
+  current(): SearchSpace[] {
     this.result ??= this.groups.map(sortedSpace);
     return this.result;
   }
@@ -81,8 +98,6 @@ export function withoutSingles(space: SearchSpace): SearchSpace {
 /** Which trial numbers have been read, as a growable bitmap. */
 class SeenTrials {
   private flags = new Uint8Array(256);
-  /** How many numbers are marked. */
-  size = 0;
 
   /** Marks `number` seen; false if it already was. */
   add(number: number): boolean {
@@ -93,7 +108,6 @@ class SeenTrials {
     }
     if (this.flags[number] === 1) return false;
     this.flags[number] = 1;
-    this.size++;
     return true;
   }
 }

@@ -8,18 +8,18 @@ import type { Sampler, SearchSpace } from "../sampler.js";
 import { ParzenEstimator, type ParzenEstimatorParameters } from "./parzen-estimator.js";
 import { bestCandidate } from "./candidate-selection.js";
 import { ObservationStore } from "./observation-store.js";
-import { ObservationGatherer, sideOf, type Side } from "./observations.js";
+import { ObservationGatherer, sideOfNumbers, type Side } from "./observations.js";
 import { toDimension, untransform, type Dimension } from "./param-transform.js";
 import { ScratchArena } from "./scratch-arena.js";
 import { GroupDecomposedSearchSpace, IntersectionSearchSpace, withoutSingles } from "./search-space.js";
-import { splitTrials } from "./split.js";
+import { splitObservations } from "./split.js";
 import {
   callGamma,
   compileTPESamplerOptions,
   type CompiledTPESamplerOptions,
   type TPESamplerOptions,
 } from "./tpe-options.js";
-
+import { TrialLedger } from "./trial-ledger.js";
 
 /** What one TPE step reads: the two sides of the split and the finished trials' values. */
 interface StepContext {
@@ -31,18 +31,25 @@ interface StepContext {
 /** The study's trials as one trial's sampling sees them. */
 interface Snapshot {
   readonly trialNumber: number;
-  /** Every trial, any state, as the study gave them. */
-  readonly all: readonly FrozenTrial[];
-  /** COMPLETE and PRUNED trials. */
-  readonly finished: readonly FrozenTrial[];
-  /** The observations: the finished trials and, with constant liar, the other RUNNING ones. */
-  readonly observations: readonly FrozenTrial[];
+  /** How many trials the study had. */
+  readonly size: number;
+  /** The unfinished trials then, and their indices in the study's list: only these can change. */
+  readonly unfinished: readonly FrozenTrial[];
+  readonly unfinishedAt: readonly number[];
+  /** How many trials are COMPLETE or PRUNED. */
+  readonly nFinished: number;
+  /** With constant liar, the other RUNNING trials: observations too (else none). */
+  readonly lies: readonly FrozenTrial[];
   /** Made on first use; null during the startup trials. */
   context?: StepContext | null;
 }
 
-/** One study's incrementally maintained state; finished trials never change. */
+/**
+ * One study's incrementally maintained state: finished trials never change, so the ledger reads
+ * each once and hands it on, once, to the store and the search space.
+ */
 interface StudyState {
+  readonly ledger: TrialLedger;
   readonly store: ObservationStore;
   readonly gatherer: ObservationGatherer;
   readonly intersection: IntersectionSearchSpace;
@@ -82,13 +89,14 @@ export class TPESampler implements Sampler {
 
   inferRelativeSearchSpace(study: StudyView, trial: FrozenTrial): SearchSpace {
     if (!this.options.multivariate) return {};
-    const { finished } = this.snapshotFor(study, trial);
+    // The snapshot brings the search space up to date with the finished trials.
+    this.snapshotFor(study, trial);
     const state = this.stateOf(study);
     if (this.options.group) {
-      this.lastGroups = state.groups.calculate(finished).map(withoutSingles);
+      this.lastGroups = state.groups.current().map(withoutSingles);
       return Object.assign({}, ...this.lastGroups) as SearchSpace;
     }
-    return withoutSingles(state.intersection.calculate(finished));
+    return withoutSingles(state.intersection.current());
   }
 
   sampleRelative(study: StudyView, trial: FrozenTrial, searchSpace: SearchSpace): Record<string, ParamValue> {
@@ -117,6 +125,7 @@ export class TPESampler implements Sampler {
     if (state === undefined) {
       const store = new ObservationStore();
       state = {
+        ledger: new TrialLedger(study.direction),
         store,
         gatherer: new ObservationGatherer(store, this.options.weights),
         intersection: new IntersectionSearchSpace(),
@@ -131,29 +140,26 @@ export class TPESampler implements Sampler {
   /**
    * The trials as `trial`'s sampling sees them. Cached: the sampler asks at each parameter, and
    * the other trials seldom change in between (a changed trial is a new snapshot object, so
-   * comparing references tells).
+   * comparing references tells; finished trials never change what TPE reads of them).
    */
   private snapshotFor(study: StudyView, trial: FrozenTrial): Snapshot {
     const all = study.getTrials();
     const state = this.stateOf(study);
     const cached = state.snapshot;
-    if (cached !== null && cached.trialNumber === trial.number && sameTrialsBut(cached.all, all, trial.number)) {
-      return cached;
+    if (cached !== null && cached.trialNumber === trial.number && sameUnfinished(cached, all)) return cached;
+    const { fresh, unfinished, unfinishedAt } = state.ledger.read(all);
+    if (fresh.length > 0) {
+      // Handed on now, as they are read: the ledger gives each trial once.
+      state.store.update(fresh);
+      if (this.options.group) state.groups.add(fresh);
+      else if (this.options.multivariate) state.intersection.add(fresh);
     }
-    const { constantLiar } = this.options;
-    const finished: FrozenTrial[] = [];
-    const observations: FrozenTrial[] = [];
-    for (let i = 0; i < all.length; i++) {
-      const t = all[i] as FrozenTrial;
-      if (t.state === TrialState.COMPLETE || t.state === TrialState.PRUNED) {
-        finished.push(t);
-        observations.push(t);
-      } else if (constantLiar && t.state === TrialState.RUNNING && t.number !== trial.number) {
-        // The trial being sampled is RUNNING too; it is no observation of itself.
-        observations.push(t);
-      }
-    }
-    state.snapshot = { trialNumber: trial.number, all, finished, observations };
+    // The trial being sampled is RUNNING too; it is no observation of itself.
+    const lies = this.options.constantLiar
+      ? unfinished.filter((t) => t.state === TrialState.RUNNING && t.number !== trial.number)
+      : [];
+    const nFinished = state.ledger.nFinished;
+    state.snapshot = { trialNumber: trial.number, size: all.length, unfinished, unfinishedAt, nFinished, lies };
     return state.snapshot;
   }
 
@@ -161,13 +167,16 @@ export class TPESampler implements Sampler {
   private contextFor(study: StudyView, trial: FrozenTrial): StepContext | null {
     const snapshot = this.snapshotFor(study, trial);
     if (snapshot.context !== undefined) return snapshot.context;
-    const n = snapshot.finished.length;
+    const n = snapshot.nFinished;
     let context: StepContext | null = null;
     if (n >= this.options.nStartupTrials) {
       const state = this.stateOf(study);
-      const split = splitTrials(snapshot.observations, study.direction, callGamma(this.options.gamma, n));
-      state.store.update(snapshot.finished);
-      context = { below: sideOf(split.below), above: sideOf(split.above), gatherer: state.gatherer };
+      const index = state.ledger.index(snapshot.lies);
+      const split = splitObservations(index, study.direction, callGamma(this.options.gamma, n));
+      // Lies are RUNNING trials: always above.
+      const below = sideOfNumbers(split.below, []);
+      const above = sideOfNumbers(split.above, snapshot.lies);
+      context = { below, above, gatherer: state.gatherer };
     }
     snapshot.context = context;
     return context;
@@ -176,7 +185,9 @@ export class TPESampler implements Sampler {
   /** One TPE step over `space`: fit l and g, draw candidates from l, keep the best l/g. */
   private sampleJointly(context: StepContext, space: SearchSpace, rng: Rng): Record<string, ParamValue> {
     const names = Object.keys(space);
-    const dims = names.map((name) => toDimension(space[name] as Distribution));
+    // (A loop, not names.map: see ParzenEstimator.)
+    const dims: Dimension[] = [];
+    for (const name of names) dims.push(toDimension(space[name] as Distribution));
     this.arena.reset();
     const alloc = this.arena.take;
     const { gatherer } = context;
@@ -216,14 +227,17 @@ function groupsWithin(groups: readonly SearchSpace[], space: SearchSpace): Searc
 }
 
 /**
- * True when both lists hold the very same snapshots (a changed trial is a new snapshot), except
- * maybe for trial `skip`: the one being sampled, which gains a parameter at each suggest.
+ * True when `all` holds the same trials as when `snapshot` was taken: as many, and the very same
+ * snapshots of the then unfinished ones (a changed trial is a new snapshot), except for the trial
+ * being sampled, which gains a parameter at each suggest.
  */
-function sameTrialsBut(a: readonly FrozenTrial[], b: readonly FrozenTrial[], skip: number): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const t = a[i] as FrozenTrial;
-    if (t !== b[i] && (t.number !== skip || (b[i] as FrozenTrial).number !== skip)) return false;
+function sameUnfinished(snapshot: Snapshot, all: readonly FrozenTrial[]): boolean {
+  if (all.length !== snapshot.size) return false;
+  const skip = snapshot.trialNumber;
+  for (let j = 0; j < snapshot.unfinished.length; j++) {
+    const before = snapshot.unfinished[j] as FrozenTrial;
+    const now = all[snapshot.unfinishedAt[j] as number] as FrozenTrial;
+    if (now !== before && (before.number !== skip || now.number !== skip)) return false;
   }
   return true;
 }

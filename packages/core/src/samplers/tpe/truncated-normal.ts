@@ -113,13 +113,16 @@ export function logGaussMass(a: number, b: number): number {
 const TAIL_CUTOFF = 8.5;
 const TAIL_STEPS_PER_UNIT = 256;
 const TAIL_KNOTS = Math.ceil(TAIL_CUTOFF * TAIL_STEPS_PER_UNIT) + 2;
-/** Q(x) = 1 - Phi(x) and Q'(x) = -phi(x) at x = i / 256, for cubic Hermite interpolation. */
+/**
+ * Q(x) = 1 - Phi(x) at x = i / 256, and h Q'(x) = -h phi(x) with h = 1 / 256 the knot spacing,
+ * for cubic Hermite interpolation. (h is a power of 2: scaling the slopes by it ahead is exact.)
+ */
 const TAIL_VALUES = new Float64Array(TAIL_KNOTS);
-const TAIL_SLOPES = new Float64Array(TAIL_KNOTS);
+const TAIL_STEP_SLOPES = new Float64Array(TAIL_KNOTS);
 for (let i = 0; i < TAIL_KNOTS; i++) {
   const x = i / TAIL_STEPS_PER_UNIT;
   TAIL_VALUES[i] = 0.5 * erfc(x * SQRT1_2);
-  TAIL_SLOPES[i] = -Math.exp(-0.5 * x * x) / SQRT_2PI;
+  TAIL_STEP_SLOPES[i] = (-Math.exp(-0.5 * x * x) / SQRT_2PI) * (1 / TAIL_STEPS_PER_UNIT);
 }
 
 /**
@@ -132,11 +135,10 @@ function normalTailNear(x: number): number {
   const u = x * TAIL_STEPS_PER_UNIT;
   const i = u | 0;
   const t = u - i;
-  const h = 1 / TAIL_STEPS_PER_UNIT;
   const y0 = TAIL_VALUES[i] as number;
   const y1 = TAIL_VALUES[i + 1] as number;
-  const d0 = (TAIL_SLOPES[i] as number) * h;
-  const d1 = (TAIL_SLOPES[i + 1] as number) * h;
+  const d0 = TAIL_STEP_SLOPES[i] as number;
+  const d1 = TAIL_STEP_SLOPES[i + 1] as number;
   const t2 = t * t;
   const t3 = t2 * t;
   return (2 * t3 - 3 * t2 + 1) * y0 + (t3 - 2 * t2 + t) * d0 + (-2 * t3 + 3 * t2) * y1 + (t3 - t2) * d1;
@@ -151,10 +153,13 @@ function normalTailNear(x: number): number {
 export function logCentralMass(a: number, b: number): number {
   if (a > 0 || b < 0) return logGaussMass(a, b);
   const tails = normalTailNear(-a) + normalTailNear(b);
+  // Both ends beyond the cutoff, common for narrow kernels: the series below gives -0.
+  if (tails === 0) return -0;
   // log1p(-t) by its series while t is small (8 terms: error < t^9 / 9 < 1e-19 for t < 0.01).
+  // (t * 0.125 is exactly t / 8.)
   if (tails < 0.01) {
     const t = tails;
-    return -t * (1 + t * (1 / 2 + t * (1 / 3 + t * (1 / 4 + t * (1 / 5 + t * (1 / 6 + t * (1 / 7 + t / 8)))))));
+    return -t * (1 + t * (1 / 2 + t * (1 / 3 + t * (1 / 4 + t * (1 / 5 + t * (1 / 6 + t * (1 / 7 + t * 0.125)))))));
   }
   return Math.log1p(-tails);
 }
@@ -219,8 +224,24 @@ export function truncatedStandardNormalQuantile(u: number, a: number, b: number)
     const logP = logCdfB + Math.log(u + (1 - u) * Math.exp(logNormalCdf(a) - logCdfB));
     return Math.min(Math.max(normalQuantileFromLog(logP), a), b);
   }
-  const cdfA = 0.5 * erfc(-a * SQRT1_2);
-  const sfB = 0.5 * erfc(b * SQRT1_2);
+  return centralTruncatedQuantile(u, a, b, normalCdfAt(a), normalSfAt(b));
+}
+
+/** Phi(a), as the truncated quantile takes it. */
+export function normalCdfAt(a: number): number {
+  return 0.5 * erfc(-a * SQRT1_2);
+}
+
+/** 1 - Phi(b), as the truncated quantile takes it. */
+export function normalSfAt(b: number): number {
+  return 0.5 * erfc(b * SQRT1_2);
+}
+
+/**
+ * truncatedStandardNormalQuantile for a <= 0 < b, given cdfA = normalCdfAt(a) and
+ * sfB = normalSfAt(b): a sampler drawing from one truncation many times computes those once.
+ */
+export function centralTruncatedQuantile(u: number, a: number, b: number, cdfA: number, sfB: number): number {
   const mass = 1 - cdfA - sfB;
   const p = cdfA + u * mass;
   const x = p <= 0.5 ? normalQuantile(p) : -normalQuantile(sfB + (1 - u) * mass);
