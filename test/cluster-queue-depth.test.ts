@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { TrialState } from "@shoal/core";
 import { useCluster } from "./cluster-harness.js";
 
 const env = useCluster();
@@ -30,5 +31,36 @@ describe("how far the coordinator samples ahead of its workers", () => {
     await c.startWorker("quadratic.mjs", { id: "w", concurrency: 2, env: slow });
     c.startCoordinator({ study: "early", trials: 50, args: ["--sampler", "random"] });
     expect(await settledWaiting(c)).toBe(8);
+  });
+});
+
+describe("a study that stops with trials still queued", () => {
+  it("puts the trials no worker took back to WAITING with their params, and runs them first on resume", async () => {
+    const c = await env.cluster();
+    // One slot, half a second a trial: with random search 4 more trials wait in the queue.
+    await c.startWorker("quadratic.mjs", { id: "w", concurrency: 1, env: { SHOAL_TEST_SLEEP_MS: "500" } });
+    const first = c.startCoordinator({ study: "stopped", trials: 40, args: ["--sampler", "random", "--timeout", "2"] });
+    expect((await first.waitForExit(30_000)).code, first.describe()).toBe(0);
+    const after = await c.trials("stopped");
+    const waiting = after.filter((t) => t.state === TrialState.WAITING);
+    expect(waiting.length).toBeGreaterThanOrEqual(2);
+    expect(after.filter((t) => t.state === TrialState.RUNNING)).toEqual([]);
+    expect(await c.queue().getJobCounts("waiting", "active")).toEqual({ waiting: 0, active: 0 });
+    for (const t of waiting) {
+      expect(Object.keys(t.systemAttrs.fixedParams as object).sort()).toEqual(["x", "y"]);
+      expect(first.stderr).toContain(`Trial ${t.number} was queued but not started when the study stopped`);
+    }
+    const done = after.length - waiting.length;
+
+    // Resumed: the WAITING trials run first, with the params they were given.
+    const resumed = c.startCoordinator({ study: "stopped", trials: done + waiting.length, args: ["--sampler", "random"] });
+    expect((await resumed.waitForExit(30_000)).code, resumed.describe()).toBe(0);
+    const final = await c.expectExactBudget("stopped", after.length);
+    for (const t of waiting) {
+      const now = final[t.number]!;
+      expect(now.state).toBe(TrialState.COMPLETE);
+      expect(now.params).toEqual(t.systemAttrs.fixedParams);
+    }
+    await c.stopWorkers();
   });
 });

@@ -159,8 +159,9 @@ class Coordinator {
         const { used, running } = countTrials(study);
         const canStart = !this.stopRequested && Date.now() < deadline && used < o.nTrials;
         if (!canStart) {
+          if (this.state === "running" && used < o.nTrials) await this.withdrawQueued(study);
           this.state = "draining";
-          if (running === 0) break;
+          if (countTrials(study).running === 0) break;
         } else {
           await this.topUp(study, o.nTrials - used, running);
         }
@@ -204,6 +205,35 @@ class Coordinator {
       batch.map(({ number, proposal }) => trialJobData(study, number, proposal, this.o.objectiveId, this.o.seed)),
       JOB_OPTIONS,
     );
+  }
+
+  /**
+   * No trial may start any more (the timeout passed, or stop()) while trials are still queued:
+   * each one no worker took yet goes back to WAITING with its params fixed, as enqueueTrial
+   * leaves a trial, so it runs first when the study resumes instead of after the timeout.
+   */
+  private async withdrawQueued(study: Study): Promise<void> {
+    const queue = this.queue as Queue;
+    const ours = `${study.studyName}.`;
+    for (const job of await queue.getJobs(["waiting", "prioritized"])) {
+      if (!job.id?.startsWith(ours)) continue;
+      const trial = study.storage.getTrialByNumber(study.studyId, Number(job.id.slice(ours.length)));
+      if (trial?.state !== TrialState.RUNNING) continue;
+      try {
+        await job.remove();
+      } catch {
+        continue; // a worker took it meanwhile: it runs
+      }
+      const fixedParams = { ...storedProposal(study, trial.number).params };
+      for (const name of Object.keys(trial.params)) study.storage.deleteTrialParam(trial.trialId, name);
+      study.storage.setTrialSystemAttr(trial.trialId, "fixedParams", fixedParams);
+      study.storage.setTrialState(trial.trialId, TrialState.WAITING);
+      (this.o.logger ?? getLogger()).info(
+        { event: "trial_withdrawn", number: trial.number },
+        `Trial ${trial.number} was queued but not started when the study stopped: it waits (WAITING) to run first when the study resumes.`,
+      );
+    }
+    await this.storage.flush();
   }
 
   /**

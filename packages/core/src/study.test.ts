@@ -47,6 +47,19 @@ describe("ask / tell / enqueue", () => {
     study.tell(a, 1);
   });
 
+  it("asks a trial put back to WAITING again, with the params it was fixed to", () => {
+    const { study } = quietStudy();
+    const t = study.ask();
+    study.storage.setTrialSystemAttr(t.trialId, "fixedParams", { x: 0.25 });
+    study.storage.setTrialState(t.trialId, TrialState.WAITING);
+    expect(study.trials[0]!.datetimeStart).toBeNull();
+    const again = study.ask();
+    expect(again.number).toBe(t.number);
+    expect(again.suggestFloat("x", 0, 1)).toBe(0.25);
+    study.tell(again, 1);
+    expect(study.ask().number).toBe(1);
+  });
+
   it("samples params the enqueued trial does not fix", () => {
     const { study } = quietStudy();
     study.enqueueTrial({ x: 1 }, { userAttrs: { source: "manual" } });

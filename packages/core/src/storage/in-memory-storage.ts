@@ -143,8 +143,10 @@ export class InMemoryStorage implements Storage {
       throw new TrialStateError(`Trial ${trial.number} has already finished as ${trial.state}.`);
     }
     if (trial.state === TrialState.WAITING && state !== TrialState.WAITING) this.study(this.locate(trialId)[0]).waiting -= 1;
+    // Back to WAITING: a trial that was queued but never started (see the cluster's coordinator).
+    if (state === TrialState.WAITING && trial.state !== TrialState.WAITING) this.study(this.locate(trialId)[0]).waiting += 1;
     const now = times.complete ?? new Date();
-    const start = times.start !== undefined ? times.start : trial.datetimeStart;
+    const start = state === TrialState.WAITING ? null : times.start !== undefined ? times.start : trial.datetimeStart;
     const patch: Partial<Mutable<FrozenTrial>> = { state, value, datetimeStart: start };
     if (state === TrialState.RUNNING && start === null) patch.datetimeStart = now;
     if (isFinished(state)) {
