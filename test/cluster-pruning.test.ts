@@ -8,9 +8,10 @@ describe("pruning across worker processes", () => {
   it("a worker prunes its trials with the intermediate values other workers wrote to Redis", async () => {
     const c = await env.cluster();
     await c.startWorker("pruned.mjs", { id: "good" });
-    // MedianPruner starts after 5 complete trials: the first 6 trials all run on the good worker.
+    // MedianPruner prunes only once 5 trials are complete: the first 5 trials, all on the good
+    // worker, cannot be pruned (a sixth could, if worse than their median).
     const args = ["--sampler", "random", "--seed", "3"];
-    const first = c.startCoordinator({ study: "prune", objective: "pruned.mjs", trials: 6, args });
+    const first = c.startCoordinator({ study: "prune", objective: "pruned.mjs", trials: 5, args });
     expect((await first.waitForExit(60_000)).code, first.describe()).toBe(0);
     expect((await c.trials("prune")).every((t) => t.state === TrialState.COMPLETE)).toBe(true);
 
