@@ -159,7 +159,8 @@ class Coordinator {
         const { used, running } = countTrials(study);
         const canStart = !this.stopRequested && Date.now() < deadline && used < o.nTrials;
         if (!canStart) {
-          if (this.state === "running" && used < o.nTrials) await this.withdrawQueued(study);
+          // Not when the lease was lost: the study is another coordinator's now.
+          if (this.state === "running" && used < o.nTrials && !this.lease.isLost) await this.withdrawQueued(study);
           this.state = "draining";
           if (countTrials(study).running === 0) break;
         } else {
