@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
-import { getLogger, ProgressBar, TrialState, type Study } from "@shoal/core";
+import { getLogger, ProgressBar, TrialState, type Logger, type Study } from "@shoal/core";
 import {
   createRedisConnection,
   createStudy,
@@ -85,6 +85,7 @@ class Coordinator {
   private readonly queueRedis: Redis;
   private readonly eventsRedis: Redis;
   private readonly storage: RedisStorage;
+  private readonly logger: Logger;
   private queue: Queue | null = null;
   private events: QueueEvents | null = null;
   private lease: StudyLease | null = null;
@@ -99,7 +100,8 @@ class Coordinator {
     this.redis = createRedisConnection(o.redisUrl);
     this.queueRedis = createRedisConnection(o.redisUrl);
     this.eventsRedis = createRedisConnection(o.redisUrl);
-    logConnectionOutages(this.redis, o.logger ?? getLogger(), "Coordinator");
+    this.logger = o.logger ?? getLogger();
+    logConnectionOutages(this.redis, this.logger, "Coordinator");
     // The same outage, logged once above.
     this.queueRedis.on("error", () => undefined);
     this.eventsRedis.on("error", () => undefined);
@@ -160,9 +162,9 @@ class Coordinator {
         const canStart = !this.stopRequested && Date.now() < deadline && used < o.nTrials;
         if (!canStart) {
           // Not when the lease was lost: the study is another coordinator's now.
-          if (this.state === "running" && used < o.nTrials && !this.lease.isLost) await this.withdrawQueued(study);
+          const withdrawn = this.state === "running" && used < o.nTrials && !this.lease.isLost ? await this.withdrawQueued(study) : 0;
           this.state = "draining";
-          if (countTrials(study).running === 0) break;
+          if (running - withdrawn === 0) break;
         } else {
           await this.topUp(study, o.nTrials - used, running);
         }
@@ -212,10 +214,12 @@ class Coordinator {
    * No trial may start any more (the timeout passed, or stop()) while trials are still queued:
    * each one no worker took yet goes back to WAITING with its params fixed, as enqueueTrial
    * leaves a trial, so it runs first when the study resumes instead of after the timeout.
+   * Returns how many.
    */
-  private async withdrawQueued(study: Study): Promise<void> {
+  private async withdrawQueued(study: Study): Promise<number> {
     const queue = this.queue as Queue;
     const ours = `${study.studyName}.`;
+    let withdrawn = 0;
     for (const job of await queue.getJobs(["waiting", "prioritized"])) {
       if (!job.id?.startsWith(ours)) continue;
       const trial = study.storage.getTrialByNumber(study.studyId, Number(job.id.slice(ours.length)));
@@ -229,12 +233,14 @@ class Coordinator {
       for (const name of Object.keys(trial.params)) study.storage.deleteTrialParam(trial.trialId, name);
       study.storage.setTrialSystemAttr(trial.trialId, "fixedParams", fixedParams);
       study.storage.setTrialState(trial.trialId, TrialState.WAITING);
-      (this.o.logger ?? getLogger()).info(
+      withdrawn += 1;
+      this.logger.info(
         { event: "trial_withdrawn", number: trial.number },
         `Trial ${trial.number} was queued but not started when the study stopped: it waits (WAITING) to run first when the study resumes.`,
       );
     }
     await this.storage.flush();
+    return withdrawn;
   }
 
   /**

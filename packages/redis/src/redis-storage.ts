@@ -215,8 +215,8 @@ export class RedisStorage implements Storage {
 
   /**
    * Writes every change made so far and then `extra`'s commands in one MULTI made by `multi` (on
-   * a connection to the same server), so they land together or not at all, in one round trip. The coordinator
-   * enqueues a trial's job this way, in the transaction that creates the trial.
+   * a connection to the same server), so they land together or not at all, in one round trip.
+   * The coordinator enqueues a trial's job this way, in the transaction that creates the trial.
    */
   async flushWith(multi: () => ChainableCommander, extra: (multi: ChainableCommander) => void): Promise<void> {
     while (this.flushing) await this.flushing;

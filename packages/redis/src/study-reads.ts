@@ -44,7 +44,7 @@ export async function readTrials(redis: Redis, keys: ShoalKeys, studyName: strin
  * name and start time that BullMQ records as it hands a job out). A trial whose job no worker
  * holds a lock on (queued, or taken back from a dead worker) is left out.
  */
-export async function readTrialStarts(
+async function readTrialStarts(
   redis: Redis,
   keys: ShoalKeys,
   queue: string,

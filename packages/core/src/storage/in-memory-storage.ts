@@ -142,9 +142,10 @@ export class InMemoryStorage implements Storage {
     if (isFinished(trial.state)) {
       throw new TrialStateError(`Trial ${trial.number} has already finished as ${trial.state}.`);
     }
-    if (trial.state === TrialState.WAITING && state !== TrialState.WAITING) this.study(this.locate(trialId)[0]).waiting -= 1;
+    const study = this.study(this.locate(trialId)[0]);
+    if (trial.state === TrialState.WAITING && state !== TrialState.WAITING) study.waiting -= 1;
     // Back to WAITING: a trial that was queued but never started (see the cluster's coordinator).
-    if (state === TrialState.WAITING && trial.state !== TrialState.WAITING) this.study(this.locate(trialId)[0]).waiting += 1;
+    if (state === TrialState.WAITING && trial.state !== TrialState.WAITING) study.waiting += 1;
     const now = times.complete ?? new Date();
     const start = state === TrialState.WAITING ? null : times.start !== undefined ? times.start : trial.datetimeStart;
     const patch: Partial<Mutable<FrozenTrial>> = { state, value, datetimeStart: start };
@@ -154,7 +155,7 @@ export class InMemoryStorage implements Storage {
       patch.duration = start ? now.getTime() - start.getTime() : null;
     }
     const updated = this.replace(trialId, patch);
-    considerForBest(this.study(this.locate(trialId)[0]), updated);
+    considerForBest(study, updated);
     return updated;
   }
 

@@ -85,16 +85,21 @@ export class RemoteTrial implements PresampledTrial {
     const distributions: Record<string, Distribution> = {};
     for (const [name, distribution] of Object.entries(this.job.distributions)) {
       if (Object.hasOwn(this.suggestedDistributions, name)) continue;
-      if (Object.hasOwn(this.job.fixedParams, name)) {
-        params[name] = this.job.fixedParams[name] as ParamValue;
-      } else if (Object.hasOwn(this.job.params, name) && containsValue(distribution, this.job.params[name] as ParamValue)) {
-        params[name] = this.job.params[name] as ParamValue;
-      } else {
-        continue;
-      }
+      const value = this.jobValue(name, distribution);
+      if (value === undefined) continue;
+      params[name] = value;
       distributions[name] = distribution;
     }
     return { params, distributions };
+  }
+
+  /** The job's answer for `name` under `distribution`: the fixed value, else its value if in range. */
+  private jobValue(name: string, distribution: Distribution): ParamValue | undefined {
+    if (Object.hasOwn(this.job.fixedParams, name)) return this.job.fixedParams[name] as ParamValue;
+    if (Object.hasOwn(this.job.params, name) && containsValue(distribution, this.job.params[name] as ParamValue)) {
+      return this.job.params[name] as ParamValue;
+    }
+    return undefined;
   }
 
   private suggest(name: string, distribution: Distribution): ParamValue {
@@ -105,14 +110,9 @@ export class RemoteTrial implements PresampledTrial {
     }
     const known = this.job.distributions[name];
     if (known) checkCompatible(name, known, distribution);
-    let value: ParamValue;
-    if (Object.hasOwn(this.job.fixedParams, name)) {
-      value = this.job.fixedParams[name] as ParamValue;
-    } else if (Object.hasOwn(this.job.params, name) && containsValue(distribution, this.job.params[name] as ParamValue)) {
-      value = this.job.params[name] as ParamValue;
-    } else {
-      value = sampleUniform(new Rng(deriveSeed(this.job.seed, this.job.number, name)), distribution);
-    }
+    // Not `??`: null is a categorical choice the job may hold.
+    const fromJob = this.jobValue(name, distribution);
+    const value = fromJob !== undefined ? fromJob : sampleUniform(new Rng(deriveSeed(this.job.seed, this.job.number, name)), distribution);
     this.suggested[name] = value;
     this.suggestedDistributions[name] = distribution;
     return value;

@@ -1,5 +1,4 @@
 import type { FrozenTrial } from "../../frozen-trial.js";
-import { TrialState } from "../../trial-state.js";
 import { SortedByKey } from "./sorted-by-key.js";
 
 const NO_VALUES = new Float64Array(0);
@@ -50,19 +49,10 @@ export class ParamColumn {
 /** The ParamColumns of one study's finished (COMPLETE and PRUNED) trials. */
 export class ObservationStore {
   private readonly columns = new Map<string, ParamColumn>();
-  private read = new Uint8Array(64);
 
-  /** Reads the finished trials not read before; others are skipped. */
-  update(trials: readonly FrozenTrial[]): void {
+  /** Adds finished (COMPLETE or PRUNED) trials, each once: the TrialLedger hands each on once. */
+  add(trials: readonly FrozenTrial[]): void {
     for (const trial of trials) {
-      if (trial.state !== TrialState.COMPLETE && trial.state !== TrialState.PRUNED) continue;
-      if (trial.number < this.read.length && this.read[trial.number] === 1) continue;
-      if (trial.number >= this.read.length) {
-        const grown = new Uint8Array(Math.max(2 * this.read.length, trial.number + 1));
-        grown.set(this.read);
-        this.read = grown;
-      }
-      this.read[trial.number] = 1;
       for (const [name, value] of Object.entries(trial.params)) {
         const d = trial.distributions[name];
         if (d === undefined) continue;

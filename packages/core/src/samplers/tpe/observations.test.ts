@@ -21,7 +21,8 @@ const byAge = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1
 
 function gatherer(trials: FrozenTrial[]): ObservationGatherer {
   const store = new ObservationStore();
-  store.update(trials);
+  // As the TrialLedger hands them on: the finished ones, each once.
+  store.add(trials.filter((t) => t.state === COMPLETE || t.state === PRUNED));
   return new ObservationGatherer(store, byAge);
 }
 

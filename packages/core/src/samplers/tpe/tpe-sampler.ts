@@ -150,7 +150,7 @@ export class TPESampler implements Sampler {
     const { fresh, unfinished, unfinishedAt } = state.ledger.read(all);
     if (fresh.length > 0) {
       // Handed on now, as they are read: the ledger gives each trial once.
-      state.store.update(fresh);
+      state.store.add(fresh);
       if (this.options.group) state.groups.add(fresh);
       else if (this.options.multivariate) state.intersection.add(fresh);
     }
