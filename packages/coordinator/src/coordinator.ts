@@ -28,15 +28,10 @@ const JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-/** In one pass: trials that count toward the budget (all but WAITING) and RUNNING ones. */
+/** Trials that count toward the budget (all but WAITING) and RUNNING ones, from the storage's counts. */
 function countTrials(study: Study): { used: number; running: number } {
-  let used = 0;
-  let running = 0;
-  for (const t of study.getTrials()) {
-    if (t.state !== TrialState.WAITING) used += 1;
-    if (t.state === TrialState.RUNNING) running += 1;
-  }
-  return { used, running };
+  const counts = study.storage.countTrialsByState(study.studyId);
+  return { used: counts.RUNNING + counts.COMPLETE + counts.PRUNED + counts.FAIL, running: counts.RUNNING };
 }
 
 /** Trials queued beyond the workers' slots, so a freed slot never waits for the coordinator. */
@@ -79,7 +74,7 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<Study
 class Coordinator {
   state: CoordinatorState = "starting";
   private readonly keys: ShoalKeys;
-  /** Storage, lease and worker reads: no BullMQ scripts defined on it, so its MULTIs stay cheap. */
+  /** Storage, lease, worker reads and the enqueueing MULTI: of BullMQ's scripts only the job insert is defined on it, so its MULTIs stay cheap. */
   private readonly redis: Redis;
   /** The Queue's: BullMQ defines its ~50 scripts on it, which every pipeline made on it copies. */
   private readonly queueRedis: Redis;
@@ -204,6 +199,7 @@ class Coordinator {
     if (batch.length === 0) return;
     await enqueueTrials(
       this.storage,
+      this.redis,
       queue,
       batch.map(({ number, proposal }) => trialJobData(study, number, proposal, this.o.objectiveId, this.o.seed)),
       JOB_OPTIONS,

@@ -190,6 +190,10 @@ export class RedisStorage implements Storage {
     return this.mirror.getTrialByNumber(studyId, number);
   }
 
+  countTrialsByState(studyId: number): Readonly<Record<TrialState, number>> {
+    return this.mirror.countTrialsByState(studyId);
+  }
+
   getBestTrial(studyId: number): FrozenTrial | null {
     return this.mirror.getBestTrial(studyId);
   }

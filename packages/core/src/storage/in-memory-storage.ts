@@ -12,8 +12,12 @@ interface StudyRecord {
   readonly distributions: Map<string, Distribution>;
   readonly userAttrs: Record<string, unknown>;
   bestTrialNumber: number | null;
-  /** How many trials are WAITING, so `ask` need not scan for one when there is none. */
-  waiting: number;
+  /** Trials per state, kept as they move: `ask` and the coordinator's loop read them without a scan. */
+  readonly counts: Record<TrialState, number>;
+}
+
+function noTrials(): Record<TrialState, number> {
+  return { RUNNING: 0, COMPLETE: 0, PRUNED: 0, FAIL: 0, WAITING: 0 };
 }
 
 /** Keeps studies in this process's memory: the embedded default. Lost when the process exits. */
@@ -38,7 +42,7 @@ export class InMemoryStorage implements Storage {
       distributions: new Map(),
       userAttrs: {},
       bestTrialNumber: null,
-      waiting: 0,
+      counts: noTrials(),
     });
     this.studyIdsByName.set(studyName, studyId);
     return studyId;
@@ -96,16 +100,17 @@ export class InMemoryStorage implements Storage {
     };
     this.trialIndex.push([studyId, trial.number]);
     study.trials.push(trial);
-    if (state === TrialState.WAITING) study.waiting += 1;
+    study.counts[state] += 1;
     return trial;
   }
 
   popWaitingTrial(studyId: number): FrozenTrial | null {
     const study = this.study(studyId);
-    if (study.waiting === 0) return null;
+    if (study.counts.WAITING === 0) return null;
     const waiting = study.trials.find((t) => t.state === TrialState.WAITING);
     if (!waiting) return null;
-    study.waiting -= 1;
+    study.counts.WAITING -= 1;
+    study.counts.RUNNING += 1;
     return this.replace(waiting.trialId, { state: TrialState.RUNNING, datetimeStart: new Date() });
   }
 
@@ -137,15 +142,19 @@ export class InMemoryStorage implements Storage {
     return this.study(studyId).trials.length;
   }
 
+  countTrialsByState(studyId: number): Readonly<Record<TrialState, number>> {
+    return { ...this.study(studyId).counts };
+  }
+
   setTrialState(trialId: number, state: TrialState, value: number | null = null, times: TrialTimes = {}): FrozenTrial {
     const trial = this.getTrial(trialId);
     if (isFinished(trial.state)) {
       throw new TrialStateError(`Trial ${trial.number} has already finished as ${trial.state}.`);
     }
     const study = this.study(this.locate(trialId)[0]);
-    if (trial.state === TrialState.WAITING && state !== TrialState.WAITING) study.waiting -= 1;
-    // Back to WAITING: a trial that was queued but never started (see the cluster's coordinator).
-    if (state === TrialState.WAITING && trial.state !== TrialState.WAITING) study.waiting += 1;
+    // RUNNING back to WAITING is allowed: a trial that was queued but never started (see the cluster's coordinator).
+    study.counts[trial.state] -= 1;
+    study.counts[state] += 1;
     const now = times.complete ?? new Date();
     const start = state === TrialState.WAITING ? null : times.start !== undefined ? times.start : trial.datetimeStart;
     const patch: Partial<Mutable<FrozenTrial>> = { state, value, datetimeStart: start };
@@ -189,7 +198,7 @@ export class InMemoryStorage implements Storage {
     const imported: FrozenTrial = { ...trial, trialId: this.trialIndex.length };
     this.trialIndex.push([studyId, trial.number]);
     study.trials.push(imported);
-    if (imported.state === TrialState.WAITING) study.waiting += 1;
+    study.counts[imported.state] += 1;
     considerForBest(study, imported);
     return imported;
   }

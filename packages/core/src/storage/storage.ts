@@ -68,6 +68,8 @@ export interface Storage {
   getTrialByNumber(studyId: number, number: number): FrozenTrial | null;
   /** The study's trials in number order, optionally only those in `states`. Do not mutate. */
   getAllTrials(studyId: number, states?: readonly TrialState[]): readonly FrozenTrial[];
+  /** How many of the study's trials are in each state, without reading the trials. */
+  countTrialsByState(studyId: number): Readonly<Record<TrialState, number>>;
   /** The best COMPLETE trial for the study's direction, or null. */
   getBestTrial(studyId: number): FrozenTrial | null;
   /** The distribution a parameter was first recorded with in the study, if any. */

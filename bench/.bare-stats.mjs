@@ -1,0 +1,12 @@
+import { Queue, Worker } from 'bullmq'; import { Redis } from 'ioredis';
+const url = 'redis://127.0.0.1:6391'; const admin = new Redis(url);
+const conn = new Redis(url, { maxRetriesPerRequest: null }); const wconn = new Redis(url, { maxRetriesPerRequest: null });
+const q = new Queue('noop', { connection: conn, prefix: 'bare' }); await q.obliterate({force:true});
+let done = 0; let resolve; const p = new Promise(r => resolve = r);
+const w = new Worker('noop', async () => null, { connection: wconn, prefix: 'bare', concurrency: 2 });
+w.on('completed', () => { if (++done === 2000) resolve(); });
+await w.waitUntilReady(); await admin.config('RESETSTAT');
+for (let i = 0; i < 2000; i += 500) await q.addBulk(Array.from({ length: 500 }, (_, j) => ({ name: 'noop', data: { i: i + j }, opts: process.env.OPTS ? JSON.parse(process.env.OPTS) : undefined })));
+await p; const info = await admin.info('commandstats');
+console.log([...info.matchAll(/^cmdstat_(\S+):calls=(\d+),usec=(\d+)/gm)].map(m => [m[1], (m[2]/2000).toFixed(2), (m[3]/2000).toFixed(1)]).sort((a,b)=>b[2]-a[2]).map(x=>x.join(' ')).join('\n'));
+await w.close(); await q.close(); process.exit(0);
