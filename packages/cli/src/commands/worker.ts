@@ -15,6 +15,9 @@ queue at once, exit.
 Options:
   --redis URL             Redis (default $SHOAL_REDIS_URL or $REDIS_URL)
   --concurrency N         trials at once, one thread each (default 1)
+  --prefetch N            jobs taken beyond the free slots while trials take under 20 ms on
+                          average, so a thread never waits on Redis for its next one (default 1;
+                          0 = never)
   --queue NAME            BullMQ queue (default trials)
   --prefix P              Redis key prefix (default shoal)
   --trial-timeout S       fail a trial that runs longer than S seconds
@@ -28,6 +31,7 @@ Options:
 const workerFlags = z.object({
   redis: z.string().min(1).optional(),
   concurrency: intFlag("concurrency", 1, 1024).default(1),
+  prefetch: intFlag("prefetch", 0, 1024).default(1),
   queue: z.string().min(1).optional(),
   prefix: z.string().min(1).optional(),
   "trial-timeout": positiveNumberFlag("trial-timeout", "seconds").optional(),
@@ -44,6 +48,7 @@ export interface WorkerCommand {
   objectiveModule: string;
   redisUrl: string;
   concurrency: number;
+  prefetch: number;
   queue: string | undefined;
   prefix: string | undefined;
   trialTimeoutSeconds: number | undefined;
@@ -62,6 +67,7 @@ export function parseWorkerArgs(argv: readonly string[], cwd = process.cwd(), en
     {
       redis: { type: "string" },
       concurrency: { type: "string" },
+      prefetch: { type: "string" },
       queue: { type: "string" },
       prefix: { type: "string" },
       "trial-timeout": { type: "string" },
@@ -86,6 +92,7 @@ export function parseWorkerArgs(argv: readonly string[], cwd = process.cwd(), en
     objectiveModule: checkObjectiveModule(path.resolve(cwd, positionals[0] as string), "worker"),
     redisUrl: parseRedisFlag(redisUrl, "worker"),
     concurrency: values.concurrency,
+    prefetch: values.prefetch,
     queue: values.queue,
     prefix: values.prefix,
     trialTimeoutSeconds: values["trial-timeout"],

@@ -8,6 +8,13 @@ export interface QueueWorkerOptions {
   objectiveModule: string;
   /** Trials run at once, each in its own thread. @default 1 */
   concurrency?: number | undefined;
+  /**
+   * Jobs taken beyond the free slots while this worker's trials are short (under 20 ms on
+   * average), so a thread that finishes finds its next trial at hand; none while they are longer.
+   * A held job counts as taken (BullMQ's active state); if the worker dies, it is taken back like
+   * the running ones. @default 1
+   */
+  prefetch?: number | undefined;
   /** @default "trials" */
   queue?: string | undefined;
   /** @default "shoal" */
@@ -31,6 +38,7 @@ export interface CompiledQueueWorkerOptions {
   redisUrl: string;
   objectiveModule: string;
   concurrency: number;
+  prefetch: number;
   queue: string;
   prefix: string;
   trialTimeoutSeconds: number | undefined;
@@ -48,6 +56,7 @@ export function compileQueueWorkerOptions(o: QueueWorkerOptions): CompiledQueueW
     redisUrl: o.redisUrl,
     objectiveModule: o.objectiveModule,
     concurrency: checkIntegerOption("concurrency", o.concurrency ?? 1, 1, 1024),
+    prefetch: checkIntegerOption("prefetch", o.prefetch ?? 1, 0, 1024),
     queue: checkKeyName("queue", o.queue ?? DEFAULT_QUEUE),
     prefix: checkKeyName("prefix", o.prefix ?? DEFAULT_PREFIX),
     trialTimeoutSeconds: o.trialTimeoutSeconds,

@@ -22,10 +22,21 @@ import {
 } from "@shoal/redis";
 import { UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
+import { TrialRunnerClosedError } from "../errors.js";
 import { TrialRunner } from "../trial-runner.js";
 import { CompletedTrialsCache } from "./completed-trials-cache.js";
 import { compileQueueWorkerOptions, type CompiledQueueWorkerOptions, type QueueWorkerOptions } from "./queue-worker-options.js";
 import { RemoteTrial } from "./remote-trial.js";
+import { SlotGate } from "./slot-gate.js";
+
+/**
+ * A worker takes jobs beyond its free slots (`prefetch`) only while its trials take less than this
+ * on average: a job held for a slot then waits at most that long, while a thread that finishes
+ * finds its next trial at hand instead of waiting a Redis round trip for it.
+ */
+const PREFETCH_BELOW_MS = 20;
+/** Trials timed before the worker judges their pace. */
+const PACE_AFTER_TRIALS = 5;
 
 /**
  * A worker's states:
@@ -54,7 +65,10 @@ export class QueueWorker {
   private runner: TrialRunner | null = null;
   private worker: Worker | null = null;
   private objectiveId = "";
-  private busy = 0;
+  private readonly gate: SlotGate;
+  /** Moving average of this worker's trial times, for prefetching. */
+  private meanTrialMs = 0;
+  private trialsTimed = 0;
   private readonly caches = new Map<string, CompletedTrialsCache>();
   private announceTimer: NodeJS.Timeout | null = null;
   private readonly startedAt = new Date().toISOString();
@@ -69,6 +83,7 @@ export class QueueWorker {
     this.logger = this.o.logger ?? getLogger();
     logConnectionOutages(this.redis, this.logger, `Worker ${this.id}`);
     this.pruner = this.o.pruner ?? new MedianPruner();
+    this.gate = new SlotGate(this.o.concurrency);
   }
 
   /** Loads the objective in every thread, then starts taking jobs. */
@@ -136,6 +151,8 @@ export class QueueWorker {
     this.state = "draining";
     await this.announce().catch(() => undefined);
     await this.worker?.pause(true);
+    // Jobs held for a slot never started: their processors move them back to wait.
+    this.gate.close(new TrialRunnerClosedError("before its trial started"));
     // Closing the runner rejects the runs in flight; their processors move the jobs back to wait.
     await this.runner?.close();
     await this.worker?.close();
@@ -160,13 +177,35 @@ export class QueueWorker {
           `start a worker with that objective module.`,
       );
     }
+    try {
+      await this.gate.acquire();
+    } catch (error) {
+      if (this.state === "draining" && token !== undefined) {
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      throw error;
+    }
     // The announcement's free count is refreshed by its timer: a write per job would cost more than the coordinator gains.
-    this.busy += 1;
+    const started = performance.now();
     try {
       return await this.runTrial(job, token, data);
     } finally {
-      this.busy -= 1;
+      this.gate.release();
+      this.notePace(performance.now() - started);
     }
+  }
+
+  /**
+   * Holds `prefetch` jobs beyond the slots while trials are short (see PREFETCH_BELOW_MS), none
+   * while they are long, through BullMQ's runtime `concurrency`.
+   */
+  private notePace(ms: number): void {
+    this.trialsTimed += 1;
+    this.meanTrialMs = this.trialsTimed === 1 ? ms : this.meanTrialMs + 0.2 * (ms - this.meanTrialMs);
+    const short = this.trialsTimed >= PACE_AFTER_TRIALS && this.meanTrialMs < PREFETCH_BELOW_MS;
+    const concurrency = this.o.concurrency + (short ? this.o.prefetch : 0);
+    if (this.worker && this.state === "running" && this.worker.concurrency !== concurrency) this.worker.concurrency = concurrency;
   }
 
   private async runTrial(job: Job, token: string | undefined, data: TrialJob): Promise<TrialResult> {
@@ -244,7 +283,7 @@ export class QueueWorker {
       queue: this.o.queue,
       objective: this.objectiveId,
       slots: this.o.concurrency,
-      free: this.state === "running" ? Math.max(0, this.o.concurrency - this.busy) : 0,
+      free: this.state === "running" ? Math.max(0, this.o.concurrency - this.gate.busy) : 0,
       startedAt: this.startedAt,
       state: this.state,
     };
