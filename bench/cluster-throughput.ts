@@ -6,7 +6,7 @@
  * first add to the last completion; in this process and in 1/2/4 processes).
  * Target: Shoal >= 1/3 of the bare rate with the random sampler.
  *
- *   npx tsx bench/cluster-throughput.ts [--trials 3000] [--bare-jobs 5000] [--concurrency 2]
+ *   npx tsx bench/cluster-throughput.ts [--trials 3000] [--bare-jobs 5000] [--warmup 500] [--concurrency 2]
  *                                      [--procs 1,2,4] [--samplers random,tpe] [--fsync always|everysec]
  *                                      [--commandstats] [--coordinator patched/index.ts] [--worker-entry patched/entry.ts]
  *                                      [--reconcile-ms MS] [--no-bare] [--profile-workers DIR [--worker-import M]]
@@ -39,6 +39,7 @@ import {
 const f = parseFlags();
 const N_TRIALS = f.num("trials", 3000);
 const N_BARE = f.num("bare-jobs", 5000);
+const WARMUP = f.num("warmup", 500);
 const CONCURRENCY = f.num("concurrency", 2);
 const PROCS = f.str("procs", "1,2,4").split(",").map(Number);
 const SAMPLERS = f.str("samplers", "random,tpe").split(",");
@@ -191,6 +192,11 @@ async function shoalRuns(url: string, admin: Redis, procs: number): Promise<Shoa
       workers.push(await startShoalWorker({ redisUrl: url, prefix, objective: OBJECTIVE, concurrency: CONCURRENCY, id: `bench-${procs}-${p}`, nodeArgs: WORKER_NODE_ARGS, ...(WORKER_ENTRY ? { entry: WORKER_ENTRY } : {}) }));
     }
     const objectiveId = await objectiveIdOf(OBJECTIVE);
+    // Warm-up, untimed, as the bare runs get one: the worker processes start cold, and the first
+    // few hundred trials would time V8 compiling the code rather than the cluster running it.
+    if (WARMUP > 0) {
+      await runCoordinator({ redisUrl: url, prefix, studyName: `warmup-${procs}`, nTrials: WARMUP, sampler: makeSampler("random"), objectiveId, logger: silent });
+    }
     for (const sampler of SAMPLERS) {
       const cpu0 = process.cpuUsage();
       const w0 = await Promise.all(workers.map((w) => cpuSeconds(w.proc.pid)));
