@@ -10,6 +10,7 @@
  *                                      [--procs 1,2,4] [--samplers random,tpe] [--fsync everysec,always]
  *                                      [--commandstats] [--coordinator patched/index.ts] [--worker-entry patched/entry.ts]
  *                                      [--reconcile-ms MS] [--no-bare] [--profile-workers DIR [--worker-import M]]
+ *                                      [--worker-args="--prefetch 0"]
  *
  * Redis is `startTestRedis({ own: true })` (AOF on), run twice: switched with CONFIG SET to
  * appendfsync everysec, Redis's default and the usual production setting (bare BullMQ then runs
@@ -56,6 +57,8 @@ const COORDINATOR = f.str("coordinator", "");
 const runCoordinator = await loadRunCoordinator(COORDINATOR);
 // --worker-entry PATH: a patched stand-in for `shoal worker` (same flags), to measure a fix.
 const WORKER_ENTRY = f.str("worker-entry", "");
+// --worker-args "...": more `shoal worker` flags (e.g. "--prefetch 0"), to compare settings.
+const WORKER_ARGS = f.str("worker-args", "").split(" ").filter((a) => a !== "");
 // --reconcile-ms MS: the coordinator's reconcileIntervalMs (default its own, 2000).
 const RECONCILE_MS = f.has("reconcile-ms") ? f.num("reconcile-ms", 2000) : undefined;
 const OBJECTIVE = fixture("cluster-free.mjs");
@@ -192,7 +195,7 @@ async function shoalRuns(url: string, admin: Redis, procs: number, samplers: rea
   const out: ShoalRun[] = [];
   try {
     for (let p = 0; p < procs; p++) {
-      workers.push(await startShoalWorker({ redisUrl: url, prefix, objective: OBJECTIVE, concurrency: CONCURRENCY, id: `bench-${procs}-${p}`, nodeArgs: WORKER_NODE_ARGS, ...(WORKER_ENTRY ? { entry: WORKER_ENTRY } : {}) }));
+      workers.push(await startShoalWorker({ redisUrl: url, prefix, objective: OBJECTIVE, concurrency: CONCURRENCY, id: `bench-${procs}-${p}`, nodeArgs: WORKER_NODE_ARGS, extra: WORKER_ARGS, ...(WORKER_ENTRY ? { entry: WORKER_ENTRY } : {}) }));
     }
     const objectiveId = await objectiveIdOf(OBJECTIVE);
     // Warm-up, untimed, as the bare runs get one: the worker processes start cold, and the first
