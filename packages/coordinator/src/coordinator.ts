@@ -14,10 +14,11 @@ import {
   trialResultSchema,
   type TrialResult,
 } from "@shoal/redis";
-import { Queue, QueueEvents, type JobsOptions } from "bullmq";
+import { Queue, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { compileCoordinatorOptions, type CompiledCoordinatorOptions, type CoordinatorOptions } from "./coordinator-options.js";
 import { enqueueTrials } from "./enqueue-trials.js";
+import { JobOutcomeReader } from "./job-outcomes.js";
 import { jobFailureReason, recordJobFailure, recordResult } from "./record-result.js";
 import { proposeTrial, storedProposal, trialJobData, type Proposal } from "./trial-job.js";
 
@@ -82,7 +83,7 @@ class Coordinator {
   private readonly storage: RedisStorage;
   private readonly logger: Logger;
   private queue: Queue | null = null;
-  private events: QueueEvents | null = null;
+  private outcomes: JobOutcomeReader | null = null;
   private lease: StudyLease | null = null;
   private readonly finished: Finished[] = [];
   private wake: (() => void) | null = null;
@@ -129,15 +130,13 @@ class Coordinator {
     if (o.objectiveId) await this.redis.hset(this.keys.study(o.studyName), "objective", o.objectiveId);
 
     this.queue = new Queue(o.queue, { connection: this.queueRedis, prefix: o.prefix });
-    this.events = new QueueEvents(o.queue, { connection: this.eventsRedis, prefix: o.prefix });
-    const ours = `${o.studyName}.`;
-    this.events.on("completed", ({ jobId, returnvalue }) => {
-      if (jobId.startsWith(ours)) this.push({ jobId, result: returnvalue });
-    });
-    this.events.on("failed", ({ jobId, failedReason }) => {
-      if (jobId.startsWith(ours)) this.push({ jobId, failedReason });
-    });
-    await this.events.waitUntilReady();
+    this.outcomes = new JobOutcomeReader(
+      this.eventsRedis,
+      this.keys.queueEvents(o.queue),
+      `${o.studyName}.`,
+      (outcome) => this.push("returnvalue" in outcome ? { jobId: outcome.jobId, result: outcome.returnvalue } : outcome),
+    );
+    await this.outcomes.start();
 
     const deadline = o.timeoutMs === null ? Number.POSITIVE_INFINITY : Date.now() + o.timeoutMs;
     const startedWith = countTrials(study).used;
@@ -308,7 +307,7 @@ class Coordinator {
 
   async close(): Promise<void> {
     this.state = "stopped";
-    await this.events?.close().catch(() => undefined);
+    this.outcomes?.close();
     await this.queue?.close().catch(() => undefined);
     await this.storage.flush().catch(() => undefined);
     await this.lease?.release().catch(() => undefined);

@@ -75,6 +75,11 @@ export class ShoalKeys {
   job(queue: string, jobId: string): string {
     return `${this.prefix}:${queue}:${jobId}`;
   }
+
+  /** BullMQ's event stream of a queue: an entry per job event (`event`, `jobId`, and `returnvalue` or `failedReason`). */
+  queueEvents(queue: string): string {
+    return `${this.prefix}:${queue}:events`;
+  }
 }
 
 /** The deterministic BullMQ job id of a trial: a trial is enqueued at most once. */

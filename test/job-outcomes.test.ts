@@ -1,0 +1,62 @@
+import { createRedisConnection } from "@shoal/redis";
+import { UnrecoverableError, Worker } from "bullmq";
+import { describe, expect, it } from "vitest";
+import { JobOutcomeReader, type JobOutcome } from "../packages/coordinator/src/job-outcomes.js";
+import { useCluster } from "./cluster-harness.js";
+
+const env = useCluster();
+
+describe("JobOutcomeReader", () => {
+  it("reports the completed and failed jobs of its study from BullMQ's event stream, from where it started, through a dropped connection", async () => {
+    const c = await env.cluster();
+    const queue = c.queue();
+    const workerConnection = createRedisConnection(c.url);
+    workerConnection.on("error", () => undefined); // dropped below on purpose
+    const worker = new Worker(
+      "trials",
+      async (job) => {
+        if (job.data.fail) throw new UnrecoverableError(`no good: ${job.id}`);
+        return { number: job.data.n };
+      },
+      { connection: workerConnection, prefix: c.prefix, concurrency: 2 },
+    );
+    const until = (n: number, what: string) =>
+      c.waitFor(what, async () => {
+        const counts = await queue.getJobCounts("completed", "failed");
+        return (counts.completed ?? 0) + (counts.failed ?? 0) >= n;
+      });
+
+    // Finished before the reader starts: not reported (the coordinator reconciles those).
+    await queue.add("trial", { n: 0 }, { jobId: "mine.0" });
+    await until(1, "the job before the start");
+
+    const connection = createRedisConnection(c.url);
+    connection.on("error", () => undefined);
+    const seen: JobOutcome[] = [];
+    const reader = new JobOutcomeReader(connection, c.keys.queueEvents("trials"), "mine.", (o) => seen.push(o));
+    await reader.start();
+
+    await queue.add("trial", { n: 1 }, { jobId: "mine.1" });
+    await queue.add("trial", { n: 2, fail: true }, { jobId: "mine.2" });
+    // Another study's jobs on the same queue (and a prefix of "mine." that is not it) are not ours.
+    await queue.add("trial", { n: 3 }, { jobId: "other.3" });
+    await queue.add("trial", { n: 4 }, { jobId: "mine2.4" });
+    await c.waitFor("two outcomes", async () => seen.length >= 2);
+
+    // The reader's connection dropped while it waits in XREAD: it reads on once reconnected.
+    await c.redis.client("KILL", "TYPE", "normal", "SKIPME", "yes");
+    await queue.add("trial", { n: 5 }, { jobId: "mine.5" });
+    await c.waitFor("the outcome after the dropped connection", async () => seen.length >= 3, 15_000);
+    await until(6, "every job");
+
+    expect([...seen].sort((a, b) => a.jobId.localeCompare(b.jobId))).toEqual([
+      { jobId: "mine.1", returnvalue: JSON.stringify({ number: 1 }) },
+      { jobId: "mine.2", failedReason: "no good: mine.2" },
+      { jobId: "mine.5", returnvalue: JSON.stringify({ number: 5 }) },
+    ]);
+    reader.close();
+    connection.disconnect();
+    await worker.close();
+    workerConnection.disconnect();
+  });
+});
