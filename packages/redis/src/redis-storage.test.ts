@@ -64,6 +64,46 @@ describe("RedisStorage", () => {
     expect(await client.hget(keys.study("roundtrip"), "nextNumber")).toBe("10");
   });
 
+  it("writes a trial's empty fields never, and after the first write only the fields that changed", async () => {
+    const keys = new ShoalKeys(redis.prefix);
+    const storage = RedisStorage.connect(redis.url, { prefix: redis.prefix });
+    const studyId = storage.createStudy("diffs", "minimize");
+    const trial = storage.createTrial(studyId);
+    const x = { kind: "float", low: 0, high: 1, step: null, log: false } as const;
+    storage.setTrialParam(trial.trialId, "x", 0.5, x);
+    await storage.flush();
+    const key = keys.trial("diffs", 0);
+    expect(Object.keys(await client.hgetall(key)).sort()).toEqual(["datetimeStart", "distributions", "number", "params", "state"]);
+
+    // Read back whole, the missing fields empty.
+    const reader = RedisStorage.connect(redis.url, { prefix: redis.prefix });
+    await reader.loadStudy("diffs");
+    const loaded = reader.getTrialByNumber(reader.getStudyIdFromName("diffs"), 0);
+    expect(loaded).toMatchObject({ state: TrialState.RUNNING, value: null, params: { x: 0.5 }, userAttrs: {}, systemAttrs: {}, datetimeComplete: null });
+    expect(loaded?.datetimeStart?.getTime()).toBe(trial.datetimeStart?.getTime());
+    await reader.close();
+
+    // A field changed behind this storage's back stays as it is: the next write sends only what changed here.
+    await client.hset(key, "params", JSON.stringify({ x: 0.25 }));
+    storage.setTrialUserAttr(trial.trialId, "note", "hi");
+    storage.setTrialState(trial.trialId, TrialState.COMPLETE, 1.5);
+    await storage.flush();
+    const done = await client.hgetall(key);
+    expect(done).toMatchObject({ state: "COMPLETE", value: "1.5", userAttrs: '{"note":"hi"}', params: '{"x":0.25}' });
+    expect(done.datetimeComplete).not.toBe("");
+
+    // A field that empties is written empty: a trial put back to WAITING loses its start and params.
+    const second = storage.createTrial(studyId);
+    storage.setTrialParam(second.trialId, "x", 0.75, x);
+    await storage.flush();
+    storage.deleteTrialParam(second.trialId, "x");
+    storage.setTrialState(second.trialId, TrialState.WAITING);
+    await storage.flush();
+    expect(await client.hgetall(keys.trial("diffs", 1))).toMatchObject({ state: "WAITING", params: "{}", distributions: "{}", datetimeStart: "" });
+    expect(await client.sismember(keys.running("diffs"), "1")).toBe(0);
+    await storage.close();
+  });
+
   it("refuses to create a study that exists unless loadIfExists", async () => {
     const storage = RedisStorage.connect(redis.url, { prefix: redis.prefix });
     await createStudy({ storage, studyName: "twice", logger });

@@ -1,5 +1,6 @@
 import {
   InMemoryStorage,
+  isFinished,
   StudyNameError,
   TrialState,
   type Distribution,
@@ -20,11 +21,15 @@ import { trialToHash } from "./schemas.js";
 /** Study user attrs live in the study hash as `userAttr:<key>` fields holding JSON. */
 const USER_ATTR_FIELD = "userAttr:";
 
-/**
- * Queued writes. HSET always takes the object form: the same writes also run inside BullMQ's
- * transactions (`flushWith`), whose hset accepts only that form.
- */
+/** Queued writes, run on the MULTI of the next flush. */
 type Write = (multi: ChainableCommander) => void;
+
+/**
+ * The trial hash fields that may be left out while empty: reading takes a missing one for these
+ * values. A trial created here starts as if written with exactly them, so its first write leaves
+ * them out.
+ */
+const EMPTY_FIELDS: Readonly<Record<string, string>> = { value: "", userAttrs: "{}", systemAttrs: "{}", datetimeStart: "", datetimeComplete: "" };
 
 /**
  * Studies in Redis, behind core's synchronous Storage interface: a local copy answers every read
@@ -48,6 +53,11 @@ export class RedisStorage implements Storage {
   private readonly written = new Map<number, { count: number; best: FrozenTrial | null }>();
   /** trialId -> the study it belongs to. */
   private readonly trialStudies = new Map<number, { studyId: number; name: string }>();
+  /**
+   * Per unfinished trial: its hash as last written (or loaded), so a write sends only the fields
+   * that changed. A finished trial's entry goes; should it change again, it is written whole.
+   */
+  private readonly writtenHashes = new Map<number, Record<string, string>>();
 
   constructor(
     readonly redis: Redis,
@@ -84,6 +94,7 @@ export class RedisStorage implements Storage {
       const { trialId: _ignored, ...rest } = t;
       const imported = this.mirror.importTrial(studyId, rest);
       this.trialStudies.set(imported.trialId, { studyId, name: studyName });
+      if (!isFinished(imported.state)) this.writtenHashes.set(imported.trialId, trialToHash(imported));
     }
     return true;
   }
@@ -135,6 +146,7 @@ export class RedisStorage implements Storage {
     const trial = this.mirror.createTrial(studyId, template);
     const name = this.getStudyName(studyId);
     this.trialStudies.set(trial.trialId, { studyId, name });
+    this.writtenHashes.set(trial.trialId, EMPTY_FIELDS);
     this.touch(trial.trialId);
     return trial;
   }
@@ -279,14 +291,14 @@ export class RedisStorage implements Storage {
     }
   }
 
-  /** Marks a trial changed: its hash is written once, whole, at the next flush. */
+  /** Marks a trial changed: its changed hash fields are written once, at the next flush. */
   private touch(trialId: number): void {
     this.dirty.add(trialId);
     this.scheduleFlush();
   }
 
   /**
-   * Turns the changed trials into writes: each trial's hash once (however many changes it had),
+   * Turns the changed trials into writes: each trial's changed fields once (however many changes it had),
    * its place in the running set, the study's trial count and, when it moved, the best trial.
    */
   private writeDirtyTrials(): void {
@@ -298,8 +310,9 @@ export class RedisStorage implements Storage {
       const { studyId, name } = this.studyOf(trialId);
       const trial = this.mirror.getTrial(trialId);
       touchedStudies.add(studyId);
+      const changed = this.changedFields(trialId, trial);
       this.pending.push((m) => {
-        m.hset(this.keys.trial(name, trial.number), trialToHash(trial));
+        if (changed !== null) m.hset(this.keys.trial(name, trial.number), changed);
         if (trial.state === TrialState.RUNNING) m.sadd(this.keys.running(name), String(trial.number));
         else m.srem(this.keys.running(name), String(trial.number));
       });
@@ -315,6 +328,24 @@ export class RedisStorage implements Storage {
       }
       this.written.set(studyId, { count, best });
     }
+  }
+
+  /**
+   * The trial's hash fields that differ from the ones last written (all of them when this
+   * instance never wrote or loaded it), or null when none does. A field that emptied is written
+   * empty, as trialToHash writes it.
+   */
+  private changedFields(trialId: number, trial: FrozenTrial): Record<string, string> | null {
+    const hash = trialToHash(trial);
+    const written = this.writtenHashes.get(trialId);
+    if (isFinished(trial.state)) this.writtenHashes.delete(trialId);
+    else this.writtenHashes.set(trialId, hash);
+    if (written === undefined) return hash;
+    let changed: Record<string, string> | null = null;
+    for (const [field, value] of Object.entries(hash)) {
+      if (written[field] !== value) (changed ??= {})[field] = value;
+    }
+    return changed;
   }
 
   private studyOf(trialId: number): { studyId: number; name: string } {
