@@ -6,7 +6,7 @@
  * first add to the last completion; in this process and in 1/2/4 processes).
  * Target: Shoal >= 1/3 of the bare rate with the random sampler.
  *
- *   npx tsx bench/cluster-throughput.ts [--trials 3000] [--bare-jobs 5000] [--warmup 500] [--concurrency 2]
+ *   npx tsx bench/cluster-throughput.ts [--trials 5000] [--bare-jobs 5000] [--warmup 5000] [--concurrency 2]
  *                                      [--procs 1,2,4] [--samplers random,tpe] [--fsync everysec,always]
  *                                      [--commandstats] [--coordinator patched/index.ts] [--worker-entry patched/entry.ts]
  *                                      [--reconcile-ms MS] [--no-bare] [--profile-workers DIR [--worker-import M]]
@@ -40,9 +40,9 @@ import {
 } from "./cluster-common.js";
 
 const f = parseFlags();
-const N_TRIALS = f.num("trials", 3000);
+const N_TRIALS = f.num("trials", 5000);
 const N_BARE = f.num("bare-jobs", 5000);
-const WARMUP = f.num("warmup", 500);
+const WARMUP = f.num("warmup", 5000);
 const CONCURRENCY = f.num("concurrency", 2);
 const PROCS = f.str("procs", "1,2,4").split(",").map(Number);
 const SAMPLERS = f.str("samplers", "random,tpe").split(",");
@@ -151,12 +151,17 @@ async function bare(url: string, admin: Redis, procs: number): Promise<BareRun> 
       await Promise.all(children.map((c) => c.waitFor(/ready/)));
     }
     await queue.waitUntilReady();
+    // Warm-up, untimed, as for Shoal's workers: the same number of jobs through the same processes.
+    if (WARMUP > 0) {
+      await addAll(queue, WARMUP);
+      await waitCompleted(admin, prefix, queueName, WARMUP);
+    }
     const cpu0 = process.cpuUsage();
     const w0 = await Promise.all(children.map((c) => cpuSeconds(c.proc.pid)));
     const r0 = await redisCpu(admin);
     const t0 = Date.now();
     await addAll(queue, N_BARE);
-    const end = await waitCompleted(admin, prefix, queueName, N_BARE);
+    const end = await waitCompleted(admin, prefix, queueName, WARMUP + N_BARE);
     const seconds = (end - t0) / 1000;
     const cpu1 = process.cpuUsage(cpu0);
     const w1 = await Promise.all(children.map((c) => cpuSeconds(c.proc.pid)));
@@ -198,8 +203,8 @@ async function shoalRuns(url: string, admin: Redis, procs: number, samplers: rea
       workers.push(await startShoalWorker({ redisUrl: url, prefix, objective: OBJECTIVE, concurrency: CONCURRENCY, id: `bench-${procs}-${p}`, nodeArgs: WORKER_NODE_ARGS, extra: WORKER_ARGS, ...(WORKER_ENTRY ? { entry: WORKER_ENTRY } : {}) }));
     }
     const objectiveId = await objectiveIdOf(OBJECTIVE);
-    // Warm-up, untimed, as the bare runs get one: the worker processes start cold, and the first
-    // few hundred trials would time V8 compiling the code rather than the cluster running it.
+    // Warm-up, untimed, as the bare runs get one: the worker processes start cold, and V8 takes a
+    // few thousand trials to optimize their hot paths (with 500, the rate measured a quarter lower).
     if (WARMUP > 0) {
       await runCoordinator({ redisUrl: url, prefix, studyName: `warmup-${procs}`, nTrials: WARMUP, sampler: makeSampler("random"), objectiveId, logger: silent });
     }

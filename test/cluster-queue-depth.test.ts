@@ -16,8 +16,9 @@ async function settledWaiting(c: Awaited<ReturnType<typeof env.cluster>>): Promi
 }
 
 describe("how far the coordinator samples ahead of its workers", () => {
-  // Two slots whose trials take minutes: the cluster holds still once the queue is topped up.
-  const slow = { SHOAL_TEST_SLEEP_MS: "120000" };
+  // Two slots whose trials take minutes after two quick ones (which show the coordinator the
+  // study's parameters): the cluster holds still once the queue is topped up.
+  const slow = { SHOAL_TEST_SLEEP_MS: "120000", SHOAL_TEST_SLEEP_FROM: "2" };
 
   it("a sampler that learns from results (TPE): two trials queued beyond the busy slots", async () => {
     const c = await env.cluster();
@@ -26,20 +27,20 @@ describe("how far the coordinator samples ahead of its workers", () => {
     expect(await settledWaiting(c)).toBe(2);
   });
 
-  it("random search, which loses nothing by sampling early: four trials queued per slot", async () => {
+  it("random search, which loses nothing by sampling early: 8 trials queued per slot, and at least 48", async () => {
     const c = await env.cluster();
     await c.startWorker("quadratic.mjs", { id: "w", concurrency: 2, env: slow });
-    c.startCoordinator({ study: "early", trials: 50, args: ["--sampler", "random"] });
-    expect(await settledWaiting(c)).toBe(8);
+    c.startCoordinator({ study: "early", trials: 100, args: ["--sampler", "random"] });
+    expect(await settledWaiting(c)).toBe(48);
   });
 });
 
 describe("a study that stops with trials still queued", () => {
   it("puts the trials no worker took back to WAITING with their params, and runs them first on resume", async () => {
     const c = await env.cluster();
-    // One slot, half a second a trial: with random search 4 more trials wait in the queue.
+    // One slot, half a second a trial: with random search the rest of the budget waits in the queue.
     await c.startWorker("quadratic.mjs", { id: "w", concurrency: 1, env: { SHOAL_TEST_SLEEP_MS: "500" } });
-    const first = c.startCoordinator({ study: "stopped", trials: 40, args: ["--sampler", "random", "--timeout", "2"] });
+    const first = c.startCoordinator({ study: "stopped", trials: 12, args: ["--sampler", "random", "--timeout", "2"] });
     expect((await first.waitForExit(30_000)).code, first.describe()).toBe(0);
     const after = await c.trials("stopped");
     const waiting = after.filter((t) => t.state === TrialState.WAITING);

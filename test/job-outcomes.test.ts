@@ -59,4 +59,30 @@ describe("JobOutcomeReader", () => {
     await worker.close();
     workerConnection.disconnect();
   });
+
+  it("with a read interval, reads at most that often while events keep coming, and brings what came meanwhile together", async () => {
+    const c = await env.cluster();
+    const queue = c.queue();
+    const workerConnection = createRedisConnection(c.url);
+    const worker = new Worker("trials", async (job) => job.data.n, { connection: workerConnection, prefix: c.prefix });
+    const connection = createRedisConnection(c.url);
+    const seen: Array<{ jobId: string; at: number }> = [];
+    const reader = new JobOutcomeReader(connection, c.keys.queueEvents("trials"), "batch.", (o) => seen.push({ jobId: o.jobId, at: Date.now() }), undefined, 1500);
+    await reader.start();
+
+    await queue.add("trial", { n: 0 }, { jobId: "batch.0" });
+    await c.waitFor("the first outcome", async () => seen.length === 1);
+    await queue.add("trial", { n: 1 }, { jobId: "batch.1" });
+    await queue.add("trial", { n: 2 }, { jobId: "batch.2" });
+    await c.waitFor("both later outcomes", async () => (await queue.getJobCounts("completed")).completed === 3);
+    // Done at once, but read only after the interval since the read that brought the first.
+    await c.waitFor("the next read", async () => seen.length === 3, 10_000);
+    const [first, second, third] = seen as [(typeof seen)[0], (typeof seen)[0], (typeof seen)[0]];
+    expect(second.at - first.at).toBeGreaterThanOrEqual(1000);
+    expect(third.at).toBe(second.at);
+    reader.close();
+    connection.disconnect();
+    await worker.close();
+    workerConnection.disconnect();
+  });
 });

@@ -9,6 +9,13 @@ const BLOCK_MS = 1000;
 const STUCK_MS = BLOCK_MS + 5000;
 /** Events decoded per read at most. */
 const COUNT = 1000;
+/**
+ * Reads, while events keep coming, at most this often: each read then brings the outcomes of
+ * several trials, which the coordinator records and replaces in one pass and one transaction.
+ * Reading at every event instead costs it about a quarter more work per trial, and Redis a
+ * tenth, for results that arrive a few ms sooner.
+ */
+export const DEFAULT_READ_INTERVAL_MS = 5;
 
 const EVENT = Buffer.from("event");
 const JOB_ID = Buffer.from("jobId");
@@ -24,7 +31,8 @@ type StreamEntry = [id: Buffer, fields: Buffer[]];
  * failed, among those whose ids start with `jobIdPrefix`. BullMQ's QueueEvents reads the same
  * stream but makes an object and two emits of each of the four events a job writes there (added,
  * waiting, active, completed); this reads it raw and decodes only the two kinds the coordinator
- * records, which saves it about a tenth of its work per trial.
+ * records, which saves it about a tenth of its work per trial; and while events keep coming it
+ * reads at most every `readIntervalMs`, so that each read brings several.
  *
  * Reading starts at the stream's end when `start()` is called. A job that finished before, or
  * whose event is trimmed away or missed while Redis was unreachable, is found by the
@@ -40,6 +48,7 @@ export class JobOutcomeReader {
     private readonly jobIdPrefix: string,
     private readonly onOutcome: (outcome: JobOutcome) => void,
     private readonly onError: (error: unknown) => void = () => undefined,
+    private readonly readIntervalMs = DEFAULT_READ_INTERVAL_MS,
   ) {}
 
   /** Reads the stream's last id, then keeps reading after it until close(). */
@@ -56,6 +65,7 @@ export class JobOutcomeReader {
 
   private async run(): Promise<void> {
     while (!this.closed) {
+      const startedAt = Date.now();
       let reply: Array<[Buffer, StreamEntry[]]> | null | "stuck";
       try {
         reply = await this.read();
@@ -67,6 +77,8 @@ export class JobOutcomeReader {
       }
       if (reply === "stuck" || reply === null) continue;
       for (const [, entries] of reply) this.handle(entries);
+      const wait = startedAt + this.readIntervalMs - Date.now();
+      if (wait > 0 && !this.closed) await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 
