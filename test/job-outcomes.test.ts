@@ -79,7 +79,8 @@ describe("JobOutcomeReader", () => {
     await c.waitFor("the next read", async () => seen.length === 3, 10_000);
     const [first, second, third] = seen as [(typeof seen)[0], (typeof seen)[0], (typeof seen)[0]];
     expect(second.at - first.at).toBeGreaterThanOrEqual(1000);
-    expect(third.at).toBe(second.at);
+    // Both in that one read (the next would come another interval later).
+    expect(third.at - second.at).toBeLessThan(500);
     reader.close();
     connection.disconnect();
     await worker.close();

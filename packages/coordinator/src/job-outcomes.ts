@@ -5,7 +5,7 @@ export type JobOutcome = { jobId: string; returnvalue: string } | { jobId: strin
 
 /** How long one XREAD waits for new events (a finite block, so a read never outlives a reconnect by much). */
 const BLOCK_MS = 1000;
-/** A read that has not settled by then was left hanging by a reconnect: it is abandoned. */
+/** A read that has not settled by then sits on a dead socket: the connection is made anew. */
 const STUCK_MS = BLOCK_MS + 5000;
 /** Events decoded per read at most. */
 const COUNT = 1000;
@@ -66,7 +66,7 @@ export class JobOutcomeReader {
   private async run(): Promise<void> {
     while (!this.closed) {
       const startedAt = Date.now();
-      let reply: Array<[Buffer, StreamEntry[]]> | null | "stuck";
+      let reply: Array<[Buffer, StreamEntry[]]> | null;
       try {
         reply = await this.read();
       } catch (error) {
@@ -75,24 +75,32 @@ export class JobOutcomeReader {
         await new Promise((resolve) => setTimeout(resolve, 100));
         continue;
       }
-      if (reply === "stuck" || reply === null) continue;
+      if (reply === null) continue;
       for (const [, entries] of reply) this.handle(entries);
       const wait = startedAt + this.readIntervalMs - Date.now();
       if (wait > 0 && !this.closed) await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 
-  private read(): Promise<Array<[Buffer, StreamEntry[]]> | null | "stuck"> {
+  /**
+   * One XREAD, awaited until it settles. A read still unanswered long after its block ended sits
+   * on a socket that may be dead without ioredis knowing: the connection is made anew, which sends
+   * the read again (ioredis resends unanswered commands), so at most one read is ever in flight.
+   */
+  private async read(): Promise<Array<[Buffer, StreamEntry[]]> | null> {
     const xread = this.redis.xreadBuffer("COUNT", COUNT, "BLOCK", BLOCK_MS, "STREAMS", this.streamKey, this.lastId) as Promise<
       Array<[Buffer, StreamEntry[]]> | null
     >;
-    let timer: NodeJS.Timeout | undefined;
-    const stuck = new Promise<"stuck">((resolve) => {
-      timer = setTimeout(() => resolve("stuck"), STUCK_MS);
-    });
-    // An abandoned read may still settle later; its entries are read again from lastId.
-    xread.catch(() => undefined);
-    return Promise.race([xread, stuck]).finally(() => clearTimeout(timer));
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const stuck = new Promise<"stuck">((resolve) => {
+        timer = setTimeout(() => resolve("stuck"), STUCK_MS);
+      });
+      const reply = await Promise.race([xread, stuck]).finally(() => clearTimeout(timer));
+      if (reply !== "stuck") return reply;
+      if (this.closed) return null;
+      if (this.redis.status === "ready") this.redis.disconnect(true);
+    }
   }
 
   private handle(entries: readonly StreamEntry[]): void {
