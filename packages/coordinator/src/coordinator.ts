@@ -46,6 +46,9 @@ const QUEUE_AHEAD = 2;
 const HISTORY_FREE_AHEAD_PER_SLOT = 8;
 const HISTORY_FREE_MIN_AHEAD = 48;
 
+/** Running trials checked against their jobs at once when reconciling. */
+const RECONCILE_AT_ONCE = 64;
+
 type Finished = { jobId: string; result: unknown } | { jobId: string; failedReason: string };
 
 /**
@@ -265,24 +268,30 @@ class Coordinator {
    * (a restart, a Redis outage) and enqueues again a trial whose job is gone.
    */
   private async reconcile(study: Study, tick: () => void): Promise<void> {
-    const queue = this.queue as Queue;
-    for (const trial of study.getTrials({ states: [TrialState.RUNNING] })) {
-      const jobId = trialJobId(study.studyName, trial.number);
-      // State first, then the job: the result is stored by the same script that completes the job,
-      // so a job read after "completed" always has it (the other order can see completed, no result).
-      const state = await queue.getJobState(jobId);
-      if (state === "unknown") {
-        const proposal = storedProposal(study, trial.number);
-        await queue.add("trial", trialJobData(study, trial.number, proposal, this.o.objectiveId, this.o.seed), { ...JOB_OPTIONS, jobId });
-        continue;
-      }
-      if (state !== "completed" && state !== "failed") continue;
-      const job = await queue.getJob(jobId);
-      if (!job) continue;
-      if (state === "completed") this.finished.push({ jobId, result: job.returnvalue });
-      else this.finished.push({ jobId, failedReason: job.failedReason });
+    const running = study.getTrials({ states: [TrialState.RUNNING] });
+    // Many at once, so a deep queue costs a few round trips rather than one per trial.
+    for (let i = 0; i < running.length; i += RECONCILE_AT_ONCE) {
+      await Promise.all(running.slice(i, i + RECONCILE_AT_ONCE).map((trial) => this.reconcileTrial(study, trial.number)));
     }
     this.drainFinished(study, tick);
+  }
+
+  private async reconcileTrial(study: Study, number: number): Promise<void> {
+    const queue = this.queue as Queue;
+    const jobId = trialJobId(study.studyName, number);
+    // State first, then the job: the result is stored by the same script that completes the job,
+    // so a job read after "completed" always has it (the other order can see completed, no result).
+    const state = await queue.getJobState(jobId);
+    if (state === "unknown") {
+      const proposal = storedProposal(study, number);
+      await queue.add("trial", trialJobData(study, number, proposal, this.o.objectiveId, this.o.seed), { ...JOB_OPTIONS, jobId });
+      return;
+    }
+    if (state !== "completed" && state !== "failed") return;
+    const job = await queue.getJob(jobId);
+    if (!job) return;
+    if (state === "completed") this.finished.push({ jobId, result: job.returnvalue });
+    else this.finished.push({ jobId, failedReason: job.failedReason });
   }
 
   private drainFinished(study: Study, tick: () => void): void {
