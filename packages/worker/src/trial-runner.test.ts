@@ -26,6 +26,27 @@ describe.concurrent("TrialRunner", () => {
     expect(Object.keys(trial.params).sort()).toEqual(file === "quadratic.ts" ? ["x", "y"] : ["x"]);
   });
 
+  test("a run beyond the free threads waits for one; onStart runs when a thread takes it, and busy counts the threads taken", async ({ openRunner }) => {
+    const runner = openRunner("sleeps.mjs", { threads: 1 });
+    await runner.check();
+    const study = quietStudy();
+    const [first, second] = [study.ask(), study.ask()];
+    const started: Array<[number, number]> = [];
+    const runs = Promise.all([first, second].map((t) => runner.run(t, () => started.push([t.number, Date.now()]))));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(runner.busy).toBe(1);
+    expect(started.map(([n]) => n)).toEqual([first.number]);
+    await runs;
+    expect(started.map(([n]) => n)).toEqual([first.number, second.number]);
+    const [firstRan] = first.userAttrs.ran as [number, number];
+    const [secondRan] = second.userAttrs.ran as [number, number];
+    // The second started only once the first's 300 ms were over, and its objective right after onStart.
+    expect(secondRan - firstRan).toBeGreaterThanOrEqual(250);
+    expect(started[1]![1]).toBeLessThanOrEqual(secondRan);
+    expect(started[1]![1]).toBeGreaterThanOrEqual(firstRan + 250);
+    expect(runner.busy).toBe(0);
+  });
+
   test("accepts a default export that is a function", async ({ openRunner }) => {
     const runner = openRunner("default-export.mjs");
     const study = quietStudy();

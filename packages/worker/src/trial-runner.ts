@@ -87,9 +87,19 @@ export class TrialRunner {
    * ThreadCrashedError, ObjectiveLoadError or TrialRunnerClosedError. `trialTimeoutSeconds`
    * counts from the start of the objective, not from the module's loading. When `trial` is a
    * PresampledTrial, its offered suggestions are answered in the thread (see PresampledTrial).
+   * A run waits for a free thread when all are busy; `onStart` is called once one takes it,
+   * right before the objective starts.
    */
-  run(trial: BaseTrial): Promise<unknown> {
-    return this.withThread(`before trial ${trial.number} started`, (thread) => thread.run(trial, presampledParamsOf(trial)));
+  run(trial: BaseTrial, onStart?: () => void): Promise<unknown> {
+    return this.withThread(`before trial ${trial.number} started`, (thread) => {
+      onStart?.();
+      return thread.run(trial, presampledParamsOf(trial));
+    });
+  }
+
+  /** Threads running a trial (or loading the objective for one) now; runs waiting for one are not counted. */
+  get busy(): number {
+    return this.busySlots;
   }
 
   /** Terminates every thread; runs in flight or waiting reject with TrialRunnerClosedError. */

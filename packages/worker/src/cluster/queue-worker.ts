@@ -22,12 +22,10 @@ import {
 } from "@shoal/redis";
 import { UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { TrialRunnerClosedError } from "../errors.js";
 import { TrialRunner } from "../trial-runner.js";
 import { CompletedTrialsCache } from "./completed-trials-cache.js";
 import { compileQueueWorkerOptions, type CompiledQueueWorkerOptions, type QueueWorkerOptions } from "./queue-worker-options.js";
 import { RemoteTrial } from "./remote-trial.js";
-import { SlotGate } from "./slot-gate.js";
 
 /**
  * A worker takes jobs beyond its free slots (`prefetch`) only while its trials take less than this
@@ -65,7 +63,6 @@ export class QueueWorker {
   private runner: TrialRunner | null = null;
   private worker: Worker | null = null;
   private objectiveId = "";
-  private readonly gate: SlotGate;
   /** Moving average of this worker's trial times, for prefetching. */
   private meanTrialMs = 0;
   private trialsTimed = 0;
@@ -83,7 +80,6 @@ export class QueueWorker {
     this.logger = this.o.logger ?? getLogger();
     logConnectionOutages(this.redis, this.logger, `Worker ${this.id}`);
     this.pruner = this.o.pruner ?? new MedianPruner();
-    this.gate = new SlotGate(this.o.concurrency);
   }
 
   /** Loads the objective in every thread, then starts taking jobs. */
@@ -151,9 +147,8 @@ export class QueueWorker {
     this.state = "draining";
     await this.announce().catch(() => undefined);
     await this.worker?.pause(true);
-    // Jobs held for a slot never started: their processors move them back to wait.
-    this.gate.close(new TrialRunnerClosedError("before its trial started"));
-    // Closing the runner rejects the runs in flight; their processors move the jobs back to wait.
+    // Closing the runner rejects the runs in flight and those waiting for a thread (prefetched);
+    // their processors move the jobs back to wait.
     await this.runner?.close();
     await this.worker?.close();
     if (this.announceTimer) clearInterval(this.announceTimer);
@@ -177,23 +172,8 @@ export class QueueWorker {
           `start a worker with that objective module.`,
       );
     }
-    try {
-      await this.gate.acquire();
-    } catch (error) {
-      if (this.state === "draining" && token !== undefined) {
-        await job.moveToWait(token);
-        throw new WaitingError();
-      }
-      throw error;
-    }
     // The announcement's free count is refreshed by its timer: a write per job would cost more than the coordinator gains.
-    const started = performance.now();
-    try {
-      return await this.runTrial(job, token, data);
-    } finally {
-      this.gate.release();
-      this.notePace(performance.now() - started);
-    }
+    return this.runTrial(job, token, data);
   }
 
   /**
@@ -215,19 +195,13 @@ export class QueueWorker {
       void this.redis.hset(this.keys.trialValues(data.study, data.number), String(step), String(value));
       void cache.noteReport().catch(() => undefined);
     });
-    const base = {
-      v: 1 as const,
-      study: data.study,
-      number: data.number,
-      worker: this.id,
-      datetimeStart: trial.datetimeStart.toISOString(),
-    };
     let state: TrialResult["state"];
     let value: number | null = null;
     let failReason: string | null = null;
     let prunedMessage: string | null = null;
     try {
-      const returned = await (this.runner as TrialRunner).run(trial);
+      // A job taken ahead of a free thread (prefetched) waits in the runner: its trial starts when a thread takes it.
+      const returned = await (this.runner as TrialRunner).run(trial, () => trial.markStarted());
       if (typeof returned === "number" && Number.isFinite(returned)) {
         state = "COMPLETE";
         value = returned;
@@ -252,8 +226,14 @@ export class QueueWorker {
         failReason = describeError(error);
       }
     }
+    const complete = new Date();
+    this.notePace(complete.getTime() - trial.datetimeStart.getTime());
     return {
-      ...base,
+      v: 1,
+      study: data.study,
+      number: data.number,
+      worker: this.id,
+      datetimeStart: trial.datetimeStart.toISOString(),
       state,
       value,
       params: { ...trial.params },
@@ -262,7 +242,7 @@ export class QueueWorker {
       intermediateValues: Object.fromEntries(Object.entries(trial.intermediateValues).filter(([, v]) => Number.isFinite(v))),
       failReason,
       prunedMessage,
-      datetimeComplete: new Date().toISOString(),
+      datetimeComplete: complete.toISOString(),
     };
   }
 
@@ -283,7 +263,7 @@ export class QueueWorker {
       queue: this.o.queue,
       objective: this.objectiveId,
       slots: this.o.concurrency,
-      free: this.state === "running" ? Math.max(0, this.o.concurrency - this.gate.busy) : 0,
+      free: this.state === "running" ? Math.max(0, this.o.concurrency - (this.runner?.busy ?? 0)) : 0,
       startedAt: this.startedAt,
       state: this.state,
     };

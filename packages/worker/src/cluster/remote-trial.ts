@@ -36,7 +36,7 @@ export class RemoteTrial implements PresampledTrial {
   private readonly suggestedDistributions: Record<string, Distribution> = {};
   private readonly attrs: Record<string, unknown> = {};
   private readonly reported: Record<number, number> = {};
-  readonly datetimeStart = new Date();
+  private startedAt = new Date();
 
   constructor(
     private readonly job: TrialJob,
@@ -45,6 +45,16 @@ export class RemoteTrial implements PresampledTrial {
     private readonly onReport: (step: number, value: number) => void,
   ) {
     this.number = job.number;
+  }
+
+  /** When the trial started: its creation, or the last markStarted(). */
+  get datetimeStart(): Date {
+    return this.startedAt;
+  }
+
+  /** The trial starts now: a job taken ahead of a free thread starts when one takes it. */
+  markStarted(): void {
+    this.startedAt = new Date();
   }
 
   get params(): Readonly<Record<string, ParamValue>> {
