@@ -67,7 +67,7 @@ describe("JobOutcomeReader", () => {
     const worker = new Worker("trials", async (job) => job.data.n, { connection: workerConnection, prefix: c.prefix });
     const connection = createRedisConnection(c.url);
     const seen: Array<{ jobId: string; at: number }> = [];
-    const reader = new JobOutcomeReader(connection, c.keys.queueEvents("trials"), "batch.", (o) => seen.push({ jobId: o.jobId, at: Date.now() }), undefined, 1500);
+    const reader = new JobOutcomeReader(connection, c.keys.queueEvents("trials"), "batch.", (o) => seen.push({ jobId: o.jobId, at: Date.now() }), 1500);
     await reader.start();
 
     await queue.add("trial", { n: 0 }, { jobId: "batch.0" });

@@ -95,8 +95,6 @@ class Coordinator {
   private totalSlots = 0;
   private slotsReadAt = 0;
   private stopRequested = false;
-  /** The study has recorded a parameter: jobs carry pre-sampled params from then on. */
-  private spaceKnown = false;
   /** The study stopped early, and took back its queued trials unless its lease was lost: done once. */
   private withdrew = false;
 
@@ -144,7 +142,6 @@ class Coordinator {
       this.keys.queueEvents(o.queue),
       `${o.studyName}.`,
       (outcome) => this.push("returnvalue" in outcome ? { jobId: outcome.jobId, result: outcome.returnvalue } : outcome),
-      () => undefined, // a read fails only while Redis is unreachable: that outage is logged once already
       // Results in batches only where the deep queue hides the wait; a sampler that learns from
       // them gets each one at once, so its next trial is sampled with it.
       study.sampler.ignoresHistory ? DEFAULT_READ_INTERVAL_MS : 0,
@@ -165,19 +162,18 @@ class Coordinator {
     try {
       for (;;) {
         this.drainFinished(study, tick);
-        const { used, running } = countTrials(study);
         const stopped = this.stopRequested || Date.now() >= deadline;
+        // Only a study stopped early takes back what it queued (the whole budget may be queued by
+        // then); not when the lease was lost: the study is another coordinator's now.
+        if (stopped && !this.withdrew) {
+          this.withdrew = true;
+          if (!this.lease.isLost) await this.withdrawQueued(study);
+        }
+        const { used, running } = countTrials(study);
         const canStart = !stopped && used < o.nTrials;
         if (!canStart) {
-          // Only a study stopped early takes back what it queued (the whole budget may be queued by
-          // then); not when the lease was lost: the study is another coordinator's now.
-          let withdrawn = 0;
-          if (stopped && !this.withdrew) {
-            this.withdrew = true;
-            if (!this.lease.isLost) withdrawn = await this.withdrawQueued(study);
-          }
           this.state = "draining";
-          if (running - withdrawn === 0) break;
+          if (running === 0) break;
         } else {
           await this.topUp(study, o.nTrials - used, running);
         }
@@ -214,8 +210,7 @@ class Coordinator {
     }
     // Deep only once the study knows its parameters: before, a job would carry none for its
     // worker's thread to answer, nor for a withdrawn trial to keep.
-    this.spaceKnown ||= Object.keys(study.storage.getParamDistributions(study.studyId)).length > 0;
-    const deep = study.sampler.ignoresHistory && this.spaceKnown;
+    const deep = study.sampler.ignoresHistory && Object.keys(study.storage.getParamDistributions(study.studyId)).length > 0;
     const ahead = deep ? Math.max(HISTORY_FREE_MIN_AHEAD, HISTORY_FREE_AHEAD_PER_SLOT * this.totalSlots) : QUEUE_AHEAD;
     const target = this.totalSlots + ahead;
     const batch: Array<{ number: number; proposal: Proposal }> = [];
@@ -234,12 +229,10 @@ class Coordinator {
    * No trial may start any more (the timeout passed, or stop()) while trials are still queued:
    * each one no worker took yet goes back to WAITING with its params fixed, as enqueueTrial
    * leaves a trial, so it runs first when the study resumes instead of after the timeout.
-   * Returns how many.
    */
-  private async withdrawQueued(study: Study): Promise<number> {
+  private async withdrawQueued(study: Study): Promise<void> {
     const queue = this.queue as Queue;
     const ours = `${study.studyName}.`;
-    let withdrawn = 0;
     for (const job of await queue.getJobs(["waiting", "prioritized"])) {
       if (!job.id?.startsWith(ours)) continue;
       const trial = study.storage.getTrialByNumber(study.studyId, Number(job.id.slice(ours.length)));
@@ -253,14 +246,12 @@ class Coordinator {
       for (const name of Object.keys(trial.params)) study.storage.deleteTrialParam(trial.trialId, name);
       study.storage.setTrialSystemAttr(trial.trialId, "fixedParams", fixedParams);
       study.storage.setTrialState(trial.trialId, TrialState.WAITING);
-      withdrawn += 1;
       this.logger.info(
         { event: "trial_withdrawn", number: trial.number },
         `Trial ${trial.number} was queued but not started when the study stopped: it waits (WAITING) to run first when the study resumes.`,
       );
     }
     await this.storage.flush();
-    return withdrawn;
   }
 
   /**

@@ -47,7 +47,6 @@ export class JobOutcomeReader {
     private readonly streamKey: string,
     private readonly jobIdPrefix: string,
     private readonly onOutcome: (outcome: JobOutcome) => void,
-    private readonly onError: (error: unknown) => void = () => undefined,
     private readonly readIntervalMs = DEFAULT_READ_INTERVAL_MS,
   ) {}
 
@@ -69,9 +68,9 @@ export class JobOutcomeReader {
       let reply: Array<[Buffer, StreamEntry[]]> | null;
       try {
         reply = await this.read();
-      } catch (error) {
+      } catch {
+        // Redis unreachable (the coordinator logs the outage once) or the connection closed.
         if (this.closed) return;
-        this.onError(error);
         await new Promise((resolve) => setTimeout(resolve, 100));
         continue;
       }
