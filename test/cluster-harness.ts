@@ -8,7 +8,7 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { TrialState, type FrozenTrial } from "@shoal/core";
-import { readStudyHash, readTrials, ShoalKeys, withTrialStarts } from "@shoal/redis";
+import { readStudyForWatching, ShoalKeys } from "@shoal/redis";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
@@ -237,8 +237,7 @@ export class Cluster {
 
   /** Every trial of a study as stored in Redis, running ones with the worker their job is on. */
   async trials(study: string): Promise<FrozenTrial[]> {
-    const hash = await readStudyHash(this.redis, this.keys, study);
-    return hash ? withTrialStarts(this.redis, this.keys, "trials", study, await readTrials(this.redis, this.keys, study, hash.nextNumber)) : [];
+    return (await readStudyForWatching(this.redis, this.keys, study, "trials"))?.trials ?? [];
   }
 
   /** The study hash's raw fields. */

@@ -1,5 +1,5 @@
 import type { FrozenTrial, StudyDirection } from "@shoal/core";
-import { createRedisConnection, readStudyHash, readTrials, ShoalKeys, withTrialStarts } from "@shoal/redis";
+import { createRedisConnection, readStudyForWatching, ShoalKeys } from "@shoal/redis";
 import type { Redis } from "ioredis";
 import { UsageError } from "./errors.js";
 
@@ -28,9 +28,7 @@ export async function readStudyTrials(
   queue = "trials",
 ): Promise<{ direction: StudyDirection; trials: FrozenTrial[] }> {
   const keys = new ShoalKeys(prefix);
-  const hash = await readStudyHash(redis, keys, studyName);
-  if (!hash) throw new UsageError(`no study named "${studyName}" under the prefix "${keys.prefix}".`, command);
-  const trials = await readTrials(redis, keys, studyName, hash.nextNumber);
-  // The running trials' jobs say which worker runs them, and since when.
-  return { direction: hash.direction, trials: await withTrialStarts(redis, keys, queue, studyName, trials) };
+  const study = await readStudyForWatching(redis, keys, studyName, queue);
+  if (!study) throw new UsageError(`no study named "${studyName}" under the prefix "${keys.prefix}".`, command);
+  return { direction: study.hash.direction, trials: study.trials };
 }

@@ -1,5 +1,5 @@
 import { TrialState, type FrozenTrial, type StudyDirection } from "@shoal/core";
-import { listWorkers, readStudyHash, readTrials, ShoalKeys, withTrialStarts, type WorkerAnnouncement } from "@shoal/redis";
+import { listWorkers, readStudyForWatching, ShoalKeys, type WorkerAnnouncement } from "@shoal/redis";
 import { StudyNameError } from "@shoal/core";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -29,9 +29,9 @@ export async function readClusterStatus(
 ): Promise<ClusterStatus> {
   const keys = new ShoalKeys(options.prefix);
   const queueName = options.queue ?? "trials";
-  const hash = await readStudyHash(redis, keys, options.studyName);
-  if (!hash) throw new StudyNameError(`No study named "${options.studyName}" under the prefix "${keys.prefix}".`);
-  const trials = await withTrialStarts(redis, keys, queueName, options.studyName, await readTrials(redis, keys, options.studyName, hash.nextNumber));
+  const study = await readStudyForWatching(redis, keys, options.studyName, queueName);
+  if (!study) throw new StudyNameError(`No study named "${options.studyName}" under the prefix "${keys.prefix}".`);
+  const { hash, trials } = study;
   const counts = { RUNNING: 0, COMPLETE: 0, PRUNED: 0, FAIL: 0, WAITING: 0 } as Record<TrialState, number>;
   for (const t of trials) counts[t.state] += 1;
   const runningNumbers = new Set((await redis.smembers(keys.running(options.studyName))).map(Number));

@@ -27,7 +27,7 @@ export {
   type TrialResult,
 } from "./schemas.js";
 export { createStudy, loadStudy, type CreateRedisStudyOptions, type LoadRedisStudyOptions, type StorageOption } from "./study-factory.js";
-export { listStudyNames, readStudyHash, readTrials, withTrialStarts } from "./study-reads.js";
+export { listStudyNames, readStudyForWatching, readStudyHash, readTrials } from "./study-reads.js";
 export { objectiveIdOf } from "./objective-id.js";
 export { StudyLease } from "./study-lease.js";
 export {

@@ -68,8 +68,25 @@ async function readTrialStarts(
   return out;
 }
 
+/**
+ * What a watcher (`shoal status`, `shoal trials`, a report) reads of a study: its hash and its
+ * trials, the RUNNING ones with the worker that runs them and since when, from their jobs on
+ * `queue`. Null when there is no such study.
+ */
+export async function readStudyForWatching(
+  redis: Redis,
+  keys: ShoalKeys,
+  studyName: string,
+  queue: string,
+): Promise<{ hash: NonNullable<Awaited<ReturnType<typeof readStudyHash>>>; trials: FrozenTrial[] } | null> {
+  const hash = await readStudyHash(redis, keys, studyName);
+  if (!hash) return null;
+  const trials = await withTrialStarts(redis, keys, queue, studyName, await readTrials(redis, keys, studyName, hash.nextNumber));
+  return { hash, trials };
+}
+
 /** Trials with the worker and start of the RUNNING ones filled in from their jobs (readTrialStarts). */
-export async function withTrialStarts(redis: Redis, keys: ShoalKeys, queue: string, studyName: string, trials: FrozenTrial[]): Promise<FrozenTrial[]> {
+async function withTrialStarts(redis: Redis, keys: ShoalKeys, queue: string, studyName: string, trials: FrozenTrial[]): Promise<FrozenTrial[]> {
   const running = trials.filter((t) => t.state === TrialState.RUNNING).map((t) => t.number);
   const starts = await readTrialStarts(redis, keys, queue, studyName, running);
   return trials.map((t) => {
