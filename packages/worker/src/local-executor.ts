@@ -1,5 +1,5 @@
 import type { ResourceLimits } from "node:worker_threads";
-import { InvalidOptionError, type OptimizeCallback, type Study } from "@shoal/core";
+import { checkIntegerOption, type OptimizeCallback, type Study } from "@shoal/core";
 import { TrialRunner } from "./trial-runner.js";
 
 /** Options of `optimizeLocally`. */
@@ -32,10 +32,7 @@ export interface LocalExecutorOptions {
  * first trial (ObjectiveLoadError if it cannot) and terminates every thread before returning.
  */
 export async function optimizeLocally(study: Study, options: LocalExecutorOptions): Promise<void> {
-  const jobs = options.jobs ?? 1;
-  if (!Number.isInteger(jobs) || jobs < 1) {
-    throw new InvalidOptionError("jobs", `must be an integer >= 1, got ${String(jobs)}.`);
-  }
+  const jobs = checkIntegerOption("jobs", options.jobs ?? 1, 1);
   const runner = new TrialRunner({
     objectiveModule: options.objectiveModule,
     // A thread per job, but none that no trial would use.
