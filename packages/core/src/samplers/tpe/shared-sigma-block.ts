@@ -51,7 +51,8 @@ export class SharedSigmaBlock {
     for (let d = 0; d < D; d++) this.origins[d] = (mus[d] as Float64Array)[n] as number;
     this.centres = alloc(n * D);
     this.constants = alloc(n + 1);
-    this.y = new Float64Array(2 * D);
+    // Two points' coordinates, and room to read four past the second's start however small D is.
+    this.y = new Float64Array(Math.max(2 * D, D + 4));
     this.scratch = alloc(2 * (n + 1));
     // Dimension by dimension (tight loops), each kernel's |u_k|^2 summed in dimension order in
     // `squares` on the way.
@@ -85,30 +86,21 @@ export class SharedSigmaBlock {
     const shift = this.shifts[0] as number;
     let max = (this.priors[0] as number) + shift;
     scratch[n] = max;
-    if (D >= 4) {
-      // The first four coordinates unrolled, held in locals: a third faster than the plain loop.
-      const y0 = y[0] as number;
-      const y1 = y[1] as number;
-      const y2 = y[2] as number;
-      const y3 = y[3] as number;
-      for (let k = 0, row = 0; k < n; k++, row += D) {
-        let v =
-          (constants[k] as number) +
-          y0 * (centres[row] as number) +
-          y1 * (centres[row + 1] as number) +
-          y2 * (centres[row + 2] as number) +
-          y3 * (centres[row + 3] as number);
-        for (let d = 4; d < D; d++) v += (y[d] as number) * (centres[row + d] as number);
-        scratch[k] = v;
-        if (v > max) max = v;
+    // The first four coordinates (when there are four) unrolled, held in locals: a third faster
+    // than the plain loop. The sum is formed in the same order either way.
+    const head = D >= 4 ? 4 : 0;
+    const y0 = y[0] as number;
+    const y1 = y[1] as number;
+    const y2 = y[2] as number;
+    const y3 = y[3] as number;
+    for (let k = 0, row = 0; k < n; k++, row += D) {
+      let v = constants[k] as number;
+      if (head !== 0) {
+        v = v + y0 * (centres[row] as number) + y1 * (centres[row + 1] as number) + y2 * (centres[row + 2] as number) + y3 * (centres[row + 3] as number);
       }
-    } else {
-      for (let k = 0, row = 0; k < n; k++, row += D) {
-        let v = constants[k] as number;
-        for (let d = 0; d < D; d++) v += (y[d] as number) * (centres[row + d] as number);
-        scratch[k] = v;
-        if (v > max) max = v;
-      }
+      for (let d = head; d < D; d++) v += (y[d] as number) * (centres[row + d] as number);
+      scratch[k] = v;
+      if (v > max) max = v;
     }
     const cut = max + NEGLIGIBLE;
     let sum = 0;
@@ -134,47 +126,36 @@ export class SharedSigmaBlock {
     let maxB = (this.priors[1] as number) + shiftB;
     scratch[2 * n] = maxA;
     scratch[2 * n + 1] = maxB;
-    if (D >= 4) {
-      const a0 = y[0] as number;
-      const a1 = y[1] as number;
-      const a2 = y[2] as number;
-      const a3 = y[3] as number;
-      const b0 = y[D] as number;
-      const b1 = y[D + 1] as number;
-      const b2 = y[D + 2] as number;
-      const b3 = y[D + 3] as number;
-      for (let k = 0, row = 0, r = 0; k < n; k++, row += D, r += 2) {
-        const c = constants[k] as number;
+    const head = D >= 4 ? 4 : 0;
+    const a0 = y[0] as number;
+    const a1 = y[1] as number;
+    const a2 = y[2] as number;
+    const a3 = y[3] as number;
+    const b0 = y[D] as number;
+    const b1 = y[D + 1] as number;
+    const b2 = y[D + 2] as number;
+    const b3 = y[D + 3] as number;
+    for (let k = 0, row = 0, r = 0; k < n; k++, row += D, r += 2) {
+      const c = constants[k] as number;
+      let vA = c;
+      let vB = c;
+      if (head !== 0) {
         const u0 = centres[row] as number;
         const u1 = centres[row + 1] as number;
         const u2 = centres[row + 2] as number;
         const u3 = centres[row + 3] as number;
-        let vA = c + a0 * u0 + a1 * u1 + a2 * u2 + a3 * u3;
-        let vB = c + b0 * u0 + b1 * u1 + b2 * u2 + b3 * u3;
-        for (let d = 4; d < D; d++) {
-          const u = centres[row + d] as number;
-          vA += (y[d] as number) * u;
-          vB += (y[D + d] as number) * u;
-        }
-        scratch[r] = vA;
-        scratch[r + 1] = vB;
-        if (vA > maxA) maxA = vA;
-        if (vB > maxB) maxB = vB;
+        vA = c + a0 * u0 + a1 * u1 + a2 * u2 + a3 * u3;
+        vB = c + b0 * u0 + b1 * u1 + b2 * u2 + b3 * u3;
       }
-    } else {
-      for (let k = 0, row = 0, r = 0; k < n; k++, row += D, r += 2) {
-        let vA = constants[k] as number;
-        let vB = vA;
-        for (let d = 0; d < D; d++) {
-          const u = centres[row + d] as number;
-          vA += (y[d] as number) * u;
-          vB += (y[D + d] as number) * u;
-        }
-        scratch[r] = vA;
-        scratch[r + 1] = vB;
-        if (vA > maxA) maxA = vA;
-        if (vB > maxB) maxB = vB;
+      for (let d = head; d < D; d++) {
+        const u = centres[row + d] as number;
+        vA += (y[d] as number) * u;
+        vB += (y[D + d] as number) * u;
       }
+      scratch[r] = vA;
+      scratch[r + 1] = vB;
+      if (vA > maxA) maxA = vA;
+      if (vB > maxB) maxB = vB;
     }
     const cutA = maxA + NEGLIGIBLE;
     const cutB = maxB + NEGLIGIBLE;
