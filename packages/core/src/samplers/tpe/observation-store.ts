@@ -1,5 +1,6 @@
 import type { FrozenTrial } from "../../frozen-trial.js";
 import { SortedByKey } from "./sorted-by-key.js";
+import { grown } from "./grown.js";
 
 const NO_VALUES = new Float64Array(0);
 
@@ -35,11 +36,7 @@ export class ParamColumn {
   }
 
   add(number: number, value: number): void {
-    if (number >= this.byNumber.length) {
-      const grown = new Float64Array(Math.max(2 * this.byNumber.length, number + 1)).fill(Number.NaN);
-      grown.set(this.byNumber);
-      this.byNumber = grown;
-    }
+    if (number >= this.byNumber.length) this.byNumber = grown(this.byNumber, number + 1, Number.NaN);
     this.byNumber[number] = value;
     if (this.categorical) return;
     this.sorted.insert(value, number);

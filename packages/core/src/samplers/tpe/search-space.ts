@@ -1,6 +1,7 @@
 import { distributionsEqual, isSingle, type Distribution } from "../../distributions.js";
 import type { FrozenTrial } from "../../frozen-trial.js";
 import type { SearchSpace } from "../sampler.js";
+import { grown } from "./grown.js";
 
 /**
  * The parameters every given trial has, with the same distribution in each: what multivariate
@@ -101,11 +102,7 @@ class SeenTrials {
 
   /** Marks `number` seen; false if it already was. */
   add(number: number): boolean {
-    if (number >= this.flags.length) {
-      const grown = new Uint8Array(Math.max(2 * this.flags.length, number + 1));
-      grown.set(this.flags);
-      this.flags = grown;
-    }
+    if (number >= this.flags.length) this.flags = grown(this.flags, number + 1);
     if (this.flags[number] === 1) return false;
     this.flags[number] = 1;
     return true;

@@ -1,3 +1,5 @@
+import { grown } from "./grown.js";
+
 const NO_KEYS = new Float64Array(0);
 const NO_NUMBERS = new Int32Array(0);
 
@@ -21,12 +23,8 @@ export class SortedByKey {
   /** Inserts trial `number` after every smaller key and every equal one of a lower number. */
   insert(key: number, number: number): void {
     if (this.size === this.keys.length) {
-      const keys = new Float64Array(2 * this.size);
-      keys.set(this.keys);
-      this.keys = keys;
-      const numbers = new Int32Array(2 * this.size);
-      numbers.set(this.numbers);
-      this.numbers = numbers;
+      this.keys = grown(this.keys, this.size + 1);
+      this.numbers = grown(this.numbers, this.size + 1);
     }
     let lo = 0;
     let hi = this.size;

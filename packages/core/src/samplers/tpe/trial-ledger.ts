@@ -1,6 +1,7 @@
 import type { FrozenTrial, StudyDirection } from "../../frozen-trial.js";
 import { TrialState } from "../../trial-state.js";
 import { Role, roleOf, type ObservationIndex } from "./split.js";
+import { grown } from "./grown.js";
 import { SortedByKey } from "./sorted-by-key.js";
 
 /** What TrialLedger.read found in a list of trials. */
@@ -118,15 +119,8 @@ export class TrialLedger {
   }
 
   private grow(minimum: number): void {
-    const length = Math.max(2 * this.final.length, minimum);
-    const roles = new Uint8Array(length);
-    roles.set(this.roles);
-    this.roles = roles;
-    const final = new Uint8Array(length);
-    final.set(this.final);
-    this.final = final;
-    const values = new Float64Array(length);
-    values.set(this.values);
-    this.values = values;
+    this.roles = grown(this.roles, minimum);
+    this.final = grown(this.final, minimum);
+    this.values = grown(this.values, minimum);
   }
 }
