@@ -1,5 +1,5 @@
-import { TrialState, type FrozenTrial, type StudyDirection } from "@shoal/core";
-import { listWorkers, readStudyForWatching, ShoalKeys, type WorkerAnnouncement } from "@shoal/redis";
+import { isBetter, TrialState, type FrozenTrial, type StudyDirection } from "@shoal/core";
+import { DEFAULT_QUEUE, listWorkers, readStudyForWatching, ShoalKeys, type WorkerAnnouncement } from "@shoal/redis";
 import { StudyNameError } from "@shoal/core";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -28,7 +28,7 @@ export async function readClusterStatus(
   options: { studyName: string; prefix?: string; queue?: string },
 ): Promise<ClusterStatus> {
   const keys = new ShoalKeys(options.prefix);
-  const queueName = options.queue ?? "trials";
+  const queueName = options.queue ?? DEFAULT_QUEUE;
   const study = await readStudyForWatching(redis, keys, options.studyName, queueName);
   if (!study) throw new StudyNameError(`No study named "${options.studyName}" under the prefix "${keys.prefix}".`);
   const { hash, trials } = study;
@@ -48,7 +48,7 @@ export async function readClusterStatus(
   let best: FrozenTrial | null = null;
   for (const t of trials) {
     if (t.state !== TrialState.COMPLETE || t.value === null) continue;
-    if (!best || (hash.direction === "minimize" ? t.value < (best.value as number) : t.value > (best.value as number))) best = t;
+    if (!best || isBetter(hash.direction, t.value, best.value as number)) best = t;
   }
   const queue = new Queue(queueName, { connection: redis, prefix: keys.prefix });
   const jobCounts = await queue.getJobCounts("waiting", "active", "delayed", "failed", "completed", "prioritized");

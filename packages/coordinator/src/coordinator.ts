@@ -8,8 +8,10 @@ import {
   logConnectionOutages,
   parsePayload,
   RedisStorage,
+  setStudyObjective,
   ShoalKeys,
   StudyLease,
+  StudyLeaseError,
   trialJobId,
   trialResultSchema,
   type TrialResult,
@@ -134,7 +136,7 @@ class Coordinator {
       ...(o.pruner ? { pruner: o.pruner } : {}),
       ...(o.logger ? { logger: o.logger } : {}),
     });
-    if (o.objectiveId) await this.redis.hset(this.keys.study(o.studyName), "objective", o.objectiveId);
+    if (o.objectiveId) await setStudyObjective(this.redis, this.keys, o.studyName, o.objectiveId);
 
     this.queue = new Queue(o.queue, { connection: this.queueRedis, prefix: o.prefix });
     this.outcomes = new JobOutcomeReader(
@@ -190,7 +192,7 @@ class Coordinator {
       bar?.close();
     }
     if (this.lease.isLost) {
-      throw new Error(`The lease on study "${o.studyName}" was taken by another coordinator; this one stopped.`);
+      throw StudyLeaseError.lost(o.studyName);
     }
     return study;
   }

@@ -1,17 +1,18 @@
-import { TrialState, type Study, type FrozenTrial, type TrialOutcome } from "@shoal/core";
-import type { TrialResult } from "@shoal/redis";
+import { judgeTrialEnd, TrialState, type FrozenTrial, type Study, type TrialEnd } from "@shoal/core";
+import { trialEndOf, type TrialResult } from "@shoal/redis";
 
 /**
  * Records a worker's result for a RUNNING trial: the params it really used (define-by-run ones
- * included), its intermediate values, user attrs, worker and times, then the final state with
- * the Optuna-style log line. Returns null when the trial was already recorded (idempotent).
+ * included), its intermediate values, user attrs, worker and times, then the end the worker
+ * judged, with the Optuna-style log line. Returns null when the trial was already recorded
+ * (idempotent).
  */
 export function recordResult(study: Study, result: TrialResult): FrozenTrial | null {
   const running = study.storage.getTrialByNumber(study.studyId, result.number);
   if (running?.state !== TrialState.RUNNING) return null;
   const trial = study.runningTrial(result.number);
   const storage = study.storage;
-  let outcome: TrialOutcome;
+  let end: TrialEnd;
   try {
     // The proposal stood in for the params while the trial ran; now the worker's params replace it.
     for (const name of Object.keys(running.params)) {
@@ -21,21 +22,16 @@ export function recordResult(study: Study, result: TrialResult): FrozenTrial | n
       const distribution = result.distributions[name];
       if (distribution) storage.setTrialParam(trial.trialId, name, value, distribution);
     }
-    outcome =
-      result.state === "COMPLETE"
-        ? { kind: "value", value: result.value }
-        : result.state === "PRUNED"
-          ? { kind: "pruned", ...(result.prunedMessage ? { message: result.prunedMessage } : {}) }
-          : { kind: "fail", reason: result.failReason ?? "the worker gave no reason" };
+    end = trialEndOf(result);
   } catch (error) {
-    outcome = { kind: "error", error };
+    end = judgeTrialEnd({ kind: "error", error }, {});
   }
   for (const [step, value] of Object.entries(result.intermediateValues)) {
     if (!Object.hasOwn(running.intermediateValues, step)) storage.setTrialIntermediateValue(trial.trialId, Number(step), value);
   }
   for (const [key, value] of Object.entries(result.userAttrs)) storage.setTrialUserAttr(trial.trialId, key, value);
   storage.setTrialSystemAttr(trial.trialId, "worker", result.worker);
-  return study.record(trial, outcome, { start: new Date(result.datetimeStart), complete: new Date(result.datetimeComplete) });
+  return study.recordEnd(trial, end, { start: new Date(result.datetimeStart), complete: new Date(result.datetimeComplete) });
 }
 
 /** The FAIL reason of a trial whose job failed outright, from BullMQ's failedReason. */

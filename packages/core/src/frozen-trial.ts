@@ -30,7 +30,7 @@ export interface FrozenTrial {
 }
 
 /** The highest step a trial reported, or null if it reported none. */
-export function lastStep(trial: FrozenTrial): number | null {
+export function lastStep(trial: Pick<FrozenTrial, "intermediateValues">): number | null {
   let last: number | null = null;
   for (const key of Object.keys(trial.intermediateValues)) {
     const step = Number(key);

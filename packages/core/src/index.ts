@@ -62,7 +62,6 @@ export { InMemoryStorage } from "./storage/in-memory-storage.js";
 export type { Storage, StudySummary, TrialTemplate, TrialTimes } from "./storage/storage.js";
 export {
   createStudy,
-  describeBadValue,
   loadStudy,
   Study,
   type CatchOption,
@@ -71,8 +70,16 @@ export {
   type Objective,
   type OptimizeCallback,
   type OptimizeOptions,
-  type TrialOutcome,
 } from "./study.js";
+export {
+  checkObjectiveValue,
+  describeBadValue,
+  evaluateObjective,
+  judgeTrialEnd,
+  outcomeOfError,
+  type TrialEnd,
+  type TrialOutcome,
+} from "./trial-end.js";
 export type { StudyView } from "./study-view.js";
 export { checkReportArgs, Trial, type BaseTrial, type TrialContext } from "./trial.js";
 export { isFinished, TrialState } from "./trial-state.js";

@@ -1,20 +1,19 @@
 import type { Distribution, ParamValue } from "./distributions.js";
 import {
   checkIntegerOption,
-  describeError,
   InvalidOptionError,
   NoCompletedTrialsError,
   serializeError,
   StudyNameError,
-  TrialPruned,
   TrialStateError,
 } from "./errors.js";
-import { lastStep, type FrozenTrial, type StudyDirection } from "./frozen-trial.js";
+import type { FrozenTrial, StudyDirection } from "./frozen-trial.js";
 import { getLogger, type Logger } from "./logging.js";
 import { ProgressBar } from "./progress-bar.js";
 import { MedianPruner } from "./pruners/median-pruner.js";
 import type { Pruner } from "./pruners/pruner.js";
 import { pyFloat, pyParams } from "./python-repr.js";
+import { evaluateObjective, judgeTrialEnd, type TrialEnd, type TrialOutcome } from "./trial-end.js";
 import type { Sampler } from "./samplers/sampler.js";
 import { TPESampler } from "./samplers/tpe/index.js";
 import { InMemoryStorage } from "./storage/in-memory-storage.js";
@@ -46,14 +45,6 @@ export interface OptimizeOptions {
   /** A tqdm-style bar on standard error when it is a terminal. @default false */
   showProgressBar?: boolean;
 }
-
-/** How one objective evaluation ended, before it is recorded. */
-export type TrialOutcome =
-  | { kind: "value"; value: unknown }
-  | { kind: "pruned"; message?: string }
-  | { kind: "error"; error: unknown }
-  /** Failed elsewhere (another process) with a reason already put in words. */
-  | { kind: "fail"; reason: string };
 
 /** Options of createStudy. */
 export interface CreateStudyOptions {
@@ -221,7 +212,7 @@ export class Study implements StudyView {
       if (nTrials !== undefined && started >= nTrials) return false;
       started += 1;
       const trial = this.ask();
-      const outcome = await evaluate(objective, trial);
+      const outcome = await evaluateObjective(() => objective(trial));
       const frozen = this.record(trial, outcome);
       if (outcome.kind === "error" && !isCaught(options.catch, outcome.error)) {
         fatal ??= { error: outcome.error };
@@ -246,46 +237,33 @@ export class Study implements StudyView {
     if (fatal) throw (fatal as { error: unknown }).error;
   }
 
-  /** Records how a trial ended, logs it the Optuna way and returns the stored trial. */
+  /** Records how a trial ended (judged by `judgeTrialEnd`), logs it the Optuna way and returns the stored trial. */
   record(trial: Trial, outcome: TrialOutcome, times?: TrialTimes): FrozenTrial {
+    return this.recordEnd(trial, judgeTrialEnd(outcome, this.finishableTrial(trial).intermediateValues), times);
+  }
+
+  /**
+   * Records a trial's end already judged (by a worker elsewhere, for example): the sampler hears
+   * of it, the storage stores it, the log says it.
+   */
+  recordEnd(trial: Trial, end: TrialEnd, times?: TrialTimes): FrozenTrial {
+    const current = this.finishableTrial(trial);
+    this.sampler.afterTrial?.(this, current, end.state, end.value);
+    if (end.failReason !== null) this.storage.setTrialSystemAttr(trial.trialId, "failReason", end.failReason);
+    const frozen = this.storage.setTrialState(trial.trialId, end.state, end.value, times);
+    this.logFinished(frozen, end);
+    return frozen;
+  }
+
+  private finishableTrial(trial: Trial): FrozenTrial {
     const current = trial.frozen();
     if (current.state !== TrialState.RUNNING) {
       throw new TrialStateError(`Trial ${trial.number} has already finished as ${current.state}.`);
     }
-    let state: TrialState;
-    let value: number | null = null;
-    let reason: string | null = null;
-    let error: unknown = null;
-    if (outcome.kind === "value") {
-      const v = outcome.value;
-      if (typeof v === "number" && Number.isFinite(v)) {
-        state = TrialState.COMPLETE;
-        value = v;
-      } else {
-        state = TrialState.FAIL;
-        reason = describeBadValue(v);
-      }
-    } else if (outcome.kind === "pruned") {
-      state = TrialState.PRUNED;
-      const step = lastStep(current);
-      value = step === null ? null : (current.intermediateValues[step] ?? null);
-      if (value !== null && !Number.isFinite(value)) value = null;
-    } else if (outcome.kind === "fail") {
-      state = TrialState.FAIL;
-      reason = outcome.reason;
-    } else {
-      state = TrialState.FAIL;
-      error = outcome.error;
-      reason = describeError(outcome.error);
-    }
-    this.sampler.afterTrial?.(this, current, state, value);
-    if (reason !== null) this.storage.setTrialSystemAttr(trial.trialId, "failReason", reason);
-    const frozen = this.storage.setTrialState(trial.trialId, state, value, times);
-    this.logFinished(frozen, reason, error, outcome.kind === "pruned" ? outcome.message : undefined);
-    return frozen;
+    return current;
   }
 
-  private logFinished(trial: FrozenTrial, reason: string | null, error: unknown, pruneMessage?: string): void {
+  private logFinished(trial: FrozenTrial, end: TrialEnd): void {
     // Formatting the params costs more than many a sampler step: skip it when nobody reads the line.
     const level = trial.state === TrialState.FAIL ? "warn" : "info";
     if (!this.logger.isLevelEnabled(level)) return;
@@ -305,13 +283,13 @@ export class Study implements StudyView {
           `${pyParams(trial.params, trial.distributions)}. Best is trial ${best.number} with value: ${pyFloat(best.value as number)}.`,
       );
     } else if (trial.state === TrialState.PRUNED) {
-      this.logger.info(fields, `Trial ${trial.number} pruned. ${pruneMessage ?? ""}`.trimEnd());
+      this.logger.info(fields, `Trial ${trial.number} pruned. ${end.prunedMessage ?? ""}`.trimEnd());
     } else {
-      const err = error === null ? undefined : serializeError(error);
+      const err = end.error === null ? undefined : serializeError(end.error);
       this.logger.warn(
-        { ...fields, reason, err },
+        { ...fields, reason: end.failReason, err },
         `Trial ${trial.number} failed with parameters: ${pyParams(trial.params, trial.distributions)} ` +
-          `because of the following error: ${reason}.`,
+          `because of the following error: ${end.failReason}.`,
       );
     }
   }
@@ -332,30 +310,10 @@ export class Study implements StudyView {
   }
 }
 
-async function evaluate(objective: Objective, trial: Trial): Promise<TrialOutcome> {
-  try {
-    return { kind: "value", value: await objective(trial) };
-  } catch (error) {
-    if (error instanceof TrialPruned || (error instanceof Error && error.name === "TrialPruned")) {
-      return { kind: "pruned", message: (error as Error).message };
-    }
-    return { kind: "error", error };
-  }
-}
-
 function isCaught(option: CatchOption | undefined, error: unknown): boolean {
   if (!option) return false;
   if (typeof option === "function") return option(error);
   return option.some((cls) => error instanceof (cls as abstract new (...args: never[]) => unknown));
-}
-
-/** Why a value an objective returned cannot complete a trial (NaN, Infinity, not a number). */
-export function describeBadValue(v: unknown): string {
-  if (typeof v === "number") {
-    return `The objective returned ${pyFloat(v)}, which is not a finite number; it must return a finite number`;
-  }
-  const shown = v === undefined ? "undefined" : typeof v === "string" ? JSON.stringify(v) : `a ${typeof v}`;
-  return `The objective returned ${shown}, which is not a number; it must return a finite number`;
 }
 
 function checkDirection(direction: unknown): StudyDirection {

@@ -15,7 +15,8 @@ export class MalformedPayloadError extends ShoalError {
 
 /**
  * Thrown when a second coordinator tries to run a study that another one holds: `alive` when the
- * holder renewed its lease meanwhile, else its lease did not run out within the wait.
+ * holder renewed its lease meanwhile, else its lease did not run out within the wait. Also thrown
+ * by a coordinator whose lease was taken while it ran (`lost`): it stopped, the study is the other's.
  */
 export class StudyLeaseError extends ShoalError {
   constructor(
@@ -23,13 +24,21 @@ export class StudyLeaseError extends ShoalError {
     readonly holder: string,
     readonly ttlMs: number,
     readonly alive = false,
+    readonly lost = false,
   ) {
     super(
-      alive
-        ? `Study "${studyName}" is already being coordinated by ${holder}, which is alive (it renewed its lease just now). ` +
+      lost
+        ? `The lease on study "${studyName}" was taken by ${holder}; this coordinator stopped.`
+        : alive
+          ? `Study "${studyName}" is already being coordinated by ${holder}, which is alive (it renewed its lease just now). ` +
             `One coordinator per study: stop that one first.`
-        : `Study "${studyName}" is already being coordinated by ${holder}. Stop that coordinator first; ` +
+          : `Study "${studyName}" is already being coordinated by ${holder}. Stop that coordinator first; ` +
             `if it died, its lease expires within ${Math.ceil(ttlMs / 1000)} s.`,
     );
+  }
+
+  /** The error of a coordinator whose lease `holder` took while it ran. */
+  static lost(studyName: string, holder = "another coordinator"): StudyLeaseError {
+    return new StudyLeaseError(studyName, holder, 0, false, true);
   }
 }

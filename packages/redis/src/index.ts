@@ -12,13 +12,13 @@ export {
 } from "./connection.js";
 export { MalformedPayloadError, RedisUrlError, StudyLeaseError } from "./errors.js";
 export { checkKeyName, DEFAULT_PREFIX, DEFAULT_QUEUE, ShoalKeys, trialJobId } from "./keys.js";
+export { parsePayload } from "./parse-payload.js";
 export { RedisStorage } from "./redis-storage.js";
 export {
   distributionSchema,
   frozenTrialFromHash,
   paramValueSchema,
-  parsePayload,
-  studyHashSchema,
+  trialEndOf,
   trialHashSchema,
   trialJobSchema,
   trialResultSchema,
@@ -27,7 +27,9 @@ export {
   type TrialResult,
 } from "./schemas.js";
 export { createStudy, loadStudy, type CreateRedisStudyOptions, type LoadRedisStudyOptions, type StorageOption } from "./study-factory.js";
-export { listStudyNames, readStudyForWatching, readStudyHash, readTrials } from "./study-reads.js";
+export { markStudyReported, readStudyHash, setStudyObjective, studyHashSchema, type StudyHash } from "./study-hash.js";
+export { listStudyNames, readStudyForWatching, readTrials } from "./study-reads.js";
+export { decodeIntermediateValues, readTrialProgress, writeIntermediateValue, type TrialProgress } from "./trial-values.js";
 export { objectiveIdOf } from "./objective-id.js";
 export { StudyLease } from "./study-lease.js";
 export {

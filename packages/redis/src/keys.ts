@@ -76,6 +76,11 @@ export class ShoalKeys {
     return `${this.prefix}:${queue}:${jobId}`;
   }
 
+  /** BullMQ's lock of a job: present while a live worker holds it. */
+  jobLock(queue: string, jobId: string): string {
+    return `${this.job(queue, jobId)}:lock`;
+  }
+
   /** BullMQ's event stream of a queue: an entry per job event (`event`, `jobId`, and `returnvalue` or `failedReason`). */
   queueEvents(queue: string): string {
     return `${this.prefix}:${queue}:events`;

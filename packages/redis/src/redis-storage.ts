@@ -15,11 +15,10 @@ import {
 import type { ChainableCommander, Redis } from "ioredis";
 import { createRedisConnection, redactRedisUrl } from "./connection.js";
 import { ShoalKeys } from "./keys.js";
-import { readStudyHash, readTrials } from "./study-reads.js";
 import { trialToHash } from "./schemas.js";
-
-/** Study user attrs live in the study hash as `userAttr:<key>` fields holding JSON. */
-const USER_ATTR_FIELD = "userAttr:";
+import { bestTrialFields, newStudyFields, readStudyHash, studyUserAttrFields, trialCountFields } from "./study-hash.js";
+import { readTrials } from "./study-reads.js";
+import { intermediateValueFields } from "./trial-values.js";
 
 /** Queued writes, run on the MULTI of the next flush. */
 type Write = (multi: ChainableCommander) => void;
@@ -87,9 +86,7 @@ export class RedisStorage implements Storage {
     if (!hash) return false;
     const trials = await readTrials(this.redis, this.keys, studyName, hash.nextNumber);
     const studyId = this.mirror.createStudy(studyName, hash.direction);
-    for (const [field, value] of Object.entries(hash.raw)) {
-      if (field.startsWith(USER_ATTR_FIELD)) this.mirror.setStudyUserAttr(studyId, field.slice(USER_ATTR_FIELD.length), JSON.parse(value) as unknown);
-    }
+    for (const [key, value] of Object.entries(hash.userAttrs)) this.mirror.setStudyUserAttr(studyId, key, value);
     for (const t of trials) {
       const { trialId: _ignored, ...rest } = t;
       const imported = this.mirror.importTrial(studyId, rest);
@@ -101,10 +98,10 @@ export class RedisStorage implements Storage {
 
   createStudy(studyName: string, direction: StudyDirection): number {
     const studyId = this.mirror.createStudy(studyName, direction);
-    const createdAt = new Date().toISOString();
+    const fields = newStudyFields(direction, new Date());
     this.write((m) => {
       m.sadd(this.keys.studies(), studyName);
-      m.hset(this.keys.study(studyName), { direction, createdAt, nextNumber: "0" });
+      m.hset(this.keys.study(studyName), fields);
     });
     return studyId;
   }
@@ -135,7 +132,7 @@ export class RedisStorage implements Storage {
   setStudyUserAttr(studyId: number, key: string, value: unknown): void {
     this.mirror.setStudyUserAttr(studyId, key, value);
     const name = this.getStudyName(studyId);
-    this.write((m) => m.hset(this.keys.study(name), { [`${USER_ATTR_FIELD}${key}`]: JSON.stringify(value) }));
+    this.write((m) => m.hset(this.keys.study(name), studyUserAttrFields(key, value)));
   }
 
   getStudyUserAttrs(studyId: number): Readonly<Record<string, unknown>> {
@@ -177,7 +174,7 @@ export class RedisStorage implements Storage {
     this.mirror.setTrialIntermediateValue(trialId, step, value);
     const number = this.mirror.getTrial(trialId).number;
     const { name } = this.studyOf(trialId);
-    this.write((m) => m.hset(this.keys.trialValues(name, number), { [String(step)]: String(value) }));
+    this.write((m) => m.hset(this.keys.trialValues(name, number), intermediateValueFields(step, value)));
   }
 
   setTrialUserAttr(trialId: number, key: string, value: unknown): void {
@@ -322,9 +319,9 @@ export class RedisStorage implements Storage {
       const count = this.mirror.getTrialCount(studyId);
       const best = this.mirror.getBestTrial(studyId);
       const written = this.written.get(studyId) ?? { count: -1, best: null };
-      if (count !== written.count) this.pending.push((m) => m.hset(this.keys.study(name), { nextNumber: String(count) }));
+      if (count !== written.count) this.pending.push((m) => m.hset(this.keys.study(name), trialCountFields(count)));
       if (best && best !== written.best) {
-        this.pending.push((m) => m.hset(this.keys.study(name), { bestTrial: String(best.number), bestValue: String(best.value) }));
+        this.pending.push((m) => m.hset(this.keys.study(name), bestTrialFields(best)));
       }
       this.written.set(studyId, { count, best });
     }

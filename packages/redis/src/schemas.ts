@@ -1,6 +1,7 @@
-import type { Distribution, FrozenTrial, ParamValue } from "@shoal/core";
+import type { Distribution, FrozenTrial, ParamValue, TrialEnd } from "@shoal/core";
 import { z } from "zod";
-import { MalformedPayloadError } from "./errors.js";
+import { parsePayload } from "./parse-payload.js";
+import { decodeIntermediateValues } from "./trial-values.js";
 
 const finite = z.number().refine(Number.isFinite, { message: "must be a finite number" });
 
@@ -36,34 +37,45 @@ export const trialJobSchema = z.object({
 });
 export type TrialJob = z.infer<typeof trialJobSchema>;
 
-/** What a worker returns for a trial job: the whole outcome, recorded once by the coordinator. */
-export const trialResultSchema = z.object({
-  v: z.literal(1),
-  study: z.string(),
-  number: z.number().int().nonnegative(),
-  state: finalStateSchema,
-  /** Non-finite values travel as null with a failReason. */
-  value: z.number().nullable(),
-  params: paramsSchema,
-  distributions: distributionsSchema,
-  userAttrs: z.record(z.string(), z.unknown()),
-  intermediateValues: z.record(z.string(), z.number()),
-  failReason: z.string().nullable(),
-  /** A pruned trial's TrialPruned message, for the coordinator's log line (absent from older workers). */
-  prunedMessage: z.string().nullable().optional(),
-  worker: z.string(),
-  datetimeStart: z.string(),
-  datetimeComplete: z.string(),
-});
+/**
+ * What a worker returns for a trial job: the whole outcome, recorded once by the coordinator.
+ * Its state, value and reasons are a TrialEnd that the worker judged (core's judgeTrialEnd).
+ */
+export const trialResultSchema = z
+  .object({
+    v: z.literal(1),
+    study: z.string(),
+    number: z.number().int().nonnegative(),
+    state: finalStateSchema,
+    /** Non-finite values travel as null with a failReason. */
+    value: z.number().nullable(),
+    params: paramsSchema,
+    distributions: distributionsSchema,
+    userAttrs: z.record(z.string(), z.unknown()),
+    intermediateValues: z.record(z.string(), z.number()),
+    failReason: z.string().nullable(),
+    /** A pruned trial's TrialPruned message, for the coordinator's log line (absent from older workers). */
+    prunedMessage: z.string().nullable().optional(),
+    worker: z.string(),
+    datetimeStart: z.string(),
+    datetimeComplete: z.string(),
+  })
+  .refine((r) => r.state !== "COMPLETE" || (r.value !== null && Number.isFinite(r.value)), {
+    message: "a COMPLETE trial needs a finite value",
+    path: ["value"],
+  })
+  .refine((r) => r.state !== "FAIL" || r.failReason !== null, { message: "a FAIL trial needs a failReason", path: ["failReason"] });
 export type TrialResult = z.infer<typeof trialResultSchema>;
 
-/** Parses a payload with a schema; a mismatch becomes a MalformedPayloadError naming the field. */
-export function parsePayload<S extends z.ZodType>(what: string, schema: S, payload: unknown): z.output<S> {
-  const result = schema.safeParse(payload);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue && issue.path.length > 0 ? `field "${issue.path.join(".")}": ` : "";
-  throw new MalformedPayloadError(what, `${where}${issue?.message ?? "invalid"}`);
+/** The end a worker judged for its trial, as the study records it. */
+export function trialEndOf(result: TrialResult): TrialEnd {
+  return {
+    state: result.state,
+    value: result.state === "FAIL" ? null : result.value,
+    failReason: result.state === "FAIL" ? result.failReason : null,
+    prunedMessage: result.state === "PRUNED" ? (result.prunedMessage ?? null) : null,
+    error: null,
+  };
 }
 
 const jsonField = <S extends z.ZodType>(schema: S) =>
@@ -106,8 +118,7 @@ export function frozenTrialFromHash(
   what: string,
 ): FrozenTrial {
   const t = parsePayload(what, trialHashSchema, hash);
-  const intermediateValues: Record<number, number> = {};
-  for (const [step, v] of Object.entries(values)) intermediateValues[Number(step)] = Number(v);
+  const intermediateValues = decodeIntermediateValues(values);
   const systemAttrs = { ...(t.systemAttrs ?? {}) };
   if (t.worker) systemAttrs.worker = t.worker;
   return {
@@ -143,11 +154,3 @@ export function trialToHash(t: FrozenTrial): Record<string, string> {
     ...(typeof worker === "string" ? { worker } : {}),
   };
 }
-
-/** The study hash. */
-export const studyHashSchema = z.object({
-  direction: z.enum(["minimize", "maximize"]),
-  createdAt: z.string(),
-  nextNumber: z.coerce.number().int().nonnegative().default(0),
-  objective: z.string().optional(),
-});

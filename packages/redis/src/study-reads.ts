@@ -1,14 +1,8 @@
 import { TrialState, type FrozenTrial } from "@shoal/core";
 import type { Redis } from "ioredis";
 import { trialJobId, type ShoalKeys } from "./keys.js";
-import { frozenTrialFromHash, parsePayload, studyHashSchema } from "./schemas.js";
-
-/** A study's hash, parsed; null when there is no such study. */
-export async function readStudyHash(redis: Redis, keys: ShoalKeys, studyName: string) {
-  const hash = await redis.hgetall(keys.study(studyName));
-  if (Object.keys(hash).length === 0) return null;
-  return { ...parsePayload(`study hash ${keys.study(studyName)}`, studyHashSchema, hash), raw: hash };
-}
+import { frozenTrialFromHash } from "./schemas.js";
+import { readStudyHash, type StudyHash } from "./study-hash.js";
 
 /** The names of every study under the prefix, sorted. */
 export async function listStudyNames(redis: Redis, keys: ShoalKeys): Promise<string[]> {
@@ -57,7 +51,7 @@ async function readTrialStarts(
   for (const n of numbers) {
     const job = keys.job(queue, trialJobId(studyName, n));
     pipeline.hmget(job, "pb", "processedOn");
-    pipeline.exists(`${job}:lock`);
+    pipeline.exists(keys.jobLock(queue, trialJobId(studyName, n)));
   }
   const replies = (await pipeline.exec()) ?? [];
   numbers.forEach((n, i) => {
@@ -78,7 +72,7 @@ export async function readStudyForWatching(
   keys: ShoalKeys,
   studyName: string,
   queue: string,
-): Promise<{ hash: NonNullable<Awaited<ReturnType<typeof readStudyHash>>>; trials: FrozenTrial[] } | null> {
+): Promise<{ hash: StudyHash; trials: FrozenTrial[] } | null> {
   const hash = await readStudyHash(redis, keys, studyName);
   if (!hash) return null;
   const trials = await withTrialStarts(redis, keys, queue, studyName, await readTrials(redis, keys, studyName, hash.nextNumber));

@@ -11,7 +11,7 @@ import {
 } from "@shoal/core";
 import type { CallOutcome, PresampledAnswer } from "./thread-protocol/input.js";
 import type { SuggestCall, TrialCall } from "./thread-protocol/output.js";
-import type { PresampledParams } from "./trial-runner.js";
+import type { PresampledParams } from "./thread-protocol/presampled-params.js";
 
 /**
  * Runs one call from a thread on the real trial. Whatever the trial throws (a SearchSpaceError

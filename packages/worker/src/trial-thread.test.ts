@@ -12,7 +12,8 @@ import { RemoteTrial } from "./cluster/remote-trial.js";
 import { TrialTimeoutError } from "./errors.js";
 import { AnswerLog } from "./thread-protocol/answer-log.js";
 import { fixture, quietStudy } from "./test-fixtures/harness.js";
-import { presampledParamsOf, TrialRunner } from "./trial-runner.js";
+import { presampledParamsOf } from "./thread-protocol/presampled-params.js";
+import { TrialRunner } from "./trial-runner.js";
 import { compileTrialRunnerOptions, type TrialRunnerOptions } from "./trial-runner-options.js";
 import { TrialThread } from "./trial-thread.js";
 

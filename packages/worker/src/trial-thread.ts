@@ -11,7 +11,7 @@ import { spawnTrialThread } from "./thread-bootstrap.js";
 import { AnswerLog } from "./thread-protocol/answer-log.js";
 import type { CallOutcome, CallReply, PresampledAnswer, RunTrial, TrialSnapshot } from "./thread-protocol/input.js";
 import type { Call, ThreadOutput, TrialError, TrialResult } from "./thread-protocol/output.js";
-import type { PresampledParams } from "./trial-runner.js";
+import type { PresampledParams } from "./thread-protocol/presampled-params.js";
 import type { CompiledTrialRunnerOptions } from "./trial-runner-options.js";
 
 /**

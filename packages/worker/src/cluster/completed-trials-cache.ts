@@ -1,9 +1,6 @@
 import { TrialState, type FrozenTrial, type StudyDirection, type StudyView } from "@shoal/core";
-import { readStudyHash, ShoalKeys } from "@shoal/redis";
+import { markStudyReported, readStudyHash, readTrialProgress, type ShoalKeys } from "@shoal/redis";
 import type { Redis } from "ioredis";
-
-/** Study hash field set once any trial of the study reported an intermediate value. */
-const REPORTED_FIELD = "reported";
 
 /**
  * The COMPLETE trials of a study with their intermediate values, as a worker's pruner needs
@@ -55,7 +52,7 @@ export class CompletedTrialsCache {
   async noteReport(): Promise<void> {
     if (!this.flagged) {
       this.flagged = true;
-      await this.redis.hset(this.keys.study(this.studyName), REPORTED_FIELD, "1");
+      await markStudyReported(this.redis, this.keys, this.studyName);
       this.readAt = 0;
     }
     await this.refresh();
@@ -64,32 +61,19 @@ export class CompletedTrialsCache {
   private async read(): Promise<void> {
     const hash = await readStudyHash(this.redis, this.keys, this.studyName);
     // A study whose trials never report has nothing for a pruner: its trials are not read at all.
-    if (hash?.raw[REPORTED_FIELD] === undefined) {
+    if (!hash?.reported) {
       this.readAt = Date.now();
       return;
     }
-    const count = hash.nextNumber;
     const numbers: number[] = [];
-    for (let n = 0; n < count; n++) if (!this.settled.has(n)) numbers.push(n);
-    if (numbers.length > 0) {
-      const pipeline = this.redis.pipeline();
-      for (const n of numbers) {
-        pipeline.hmget(this.keys.trial(this.studyName, n), "state", "value");
-        pipeline.hgetall(this.keys.trialValues(this.studyName, n));
-      }
-      const replies = (await pipeline.exec()) ?? [];
-      numbers.forEach((n, i) => {
-        const [state, value] = (replies[2 * i]?.[1] as Array<string | null> | undefined) ?? [];
-        if (state === TrialState.PRUNED || state === TrialState.FAIL) this.settled.add(n);
-        if (state !== TrialState.COMPLETE) return;
-        const intermediateValues: Record<number, number> = {};
-        const values = (replies[2 * i + 1]?.[1] as Record<string, string> | undefined) ?? {};
-        for (const [step, v] of Object.entries(values)) intermediateValues[Number(step)] = Number(v);
-        this.settled.add(n);
-        this.complete.set(n, {
-          trialId: -1, number: n, state: TrialState.COMPLETE, value: value ? Number(value) : null, params: {}, distributions: {},
-          userAttrs: {}, systemAttrs: {}, intermediateValues, datetimeStart: null, datetimeComplete: null, duration: null,
-        });
+    for (let n = 0; n < hash.nextNumber; n++) if (!this.settled.has(n)) numbers.push(n);
+    for (const t of await readTrialProgress(this.redis, this.keys, this.studyName, numbers)) {
+      if (t.state === TrialState.PRUNED || t.state === TrialState.FAIL) this.settled.add(t.number);
+      if (t.state !== TrialState.COMPLETE) continue;
+      this.settled.add(t.number);
+      this.complete.set(t.number, {
+        trialId: -1, number: t.number, state: TrialState.COMPLETE, value: t.value, params: {}, distributions: {},
+        userAttrs: {}, systemAttrs: {}, intermediateValues: t.intermediateValues, datetimeStart: null, datetimeComplete: null, duration: null,
       });
     }
     // Sorted once per refresh, not at every shouldPrune.

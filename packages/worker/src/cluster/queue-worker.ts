@@ -1,11 +1,12 @@
 import { hostname } from "node:os";
 import {
-  describeBadValue,
-  describeError,
   getLogger,
+  judgeTrialEnd,
   MedianPruner,
+  outcomeOfError,
   type Logger,
   type Pruner,
+  type TrialOutcome,
 } from "@shoal/core";
 import {
   announceWorker,
@@ -16,6 +17,7 @@ import {
   ShoalKeys,
   trialJobSchema,
   withdrawWorker,
+  writeIntermediateValue,
   type TrialJob,
   type TrialResult,
   type WorkerAnnouncement,
@@ -192,40 +194,21 @@ export class QueueWorker {
     const cache = this.cacheFor(data.study);
     await cache.refresh();
     const trial = new RemoteTrial(data, this.pruner, cache.view(data.direction), (step, value) => {
-      void this.redis.hset(this.keys.trialValues(data.study, data.number), String(step), String(value));
+      void writeIntermediateValue(this.redis, this.keys, data.study, data.number, step, value).catch(() => undefined);
       void cache.noteReport().catch(() => undefined);
     });
-    let state: TrialResult["state"];
-    let value: number | null = null;
-    let failReason: string | null = null;
-    let prunedMessage: string | null = null;
+    let outcome: TrialOutcome;
     try {
       // A job taken ahead of a free thread (prefetched) waits in the runner: its trial starts when a thread takes it.
-      const returned = await (this.runner as TrialRunner).run(trial, () => trial.markStarted());
-      if (typeof returned === "number" && Number.isFinite(returned)) {
-        state = "COMPLETE";
-        value = returned;
-      } else {
-        state = "FAIL";
-        failReason = describeBadValue(returned);
-      }
+      outcome = { kind: "value", value: await (this.runner as TrialRunner).run(trial, () => trial.markStarted()) };
     } catch (error) {
       if (this.state === "draining" && token !== undefined) {
         await job.moveToWait(token);
         throw new WaitingError();
       }
-      if (error instanceof Error && error.name === "TrialPruned") {
-        state = "PRUNED";
-        prunedMessage = error.message === "" ? null : error.message;
-        const steps = Object.keys(trial.intermediateValues).map(Number);
-        const last = steps.length > 0 ? Math.max(...steps) : null;
-        value = last === null ? null : (trial.intermediateValues[last] ?? null);
-        if (value !== null && !Number.isFinite(value)) value = null;
-      } else {
-        state = "FAIL";
-        failReason = describeError(error);
-      }
+      outcome = outcomeOfError(error);
     }
+    const end = judgeTrialEnd(outcome, trial.intermediateValues);
     const complete = new Date();
     this.notePace(complete.getTime() - trial.datetimeStart.getTime());
     return {
@@ -234,14 +217,14 @@ export class QueueWorker {
       number: data.number,
       worker: this.id,
       datetimeStart: trial.datetimeStart.toISOString(),
-      state,
-      value,
+      state: end.state,
+      value: end.value,
       params: { ...trial.params },
       distributions: { ...trial.distributions },
       userAttrs: { ...trial.userAttrs },
       intermediateValues: Object.fromEntries(Object.entries(trial.intermediateValues).filter(([, v]) => Number.isFinite(v))),
-      failReason,
-      prunedMessage,
+      failReason: end.failReason,
+      prunedMessage: end.prunedMessage,
       datetimeComplete: complete.toISOString(),
     };
   }

@@ -19,7 +19,7 @@ import {
   type StudyView,
 } from "@shoal/core";
 import type { TrialJob } from "@shoal/redis";
-import type { PresampledParams, PresampledTrial } from "../trial-runner.js";
+import type { PresampledParams, PresampledTrial } from "../thread-protocol/presampled-params.js";
 
 /**
  * The trial a cluster worker hands to the objective: params come from the job (pre-sampled by
