@@ -9,4 +9,9 @@ export const sourceAliases = {
   "@shoal/worker": here("./packages/worker/src/index.ts"),
   "@shoal/coordinator": here("./packages/coordinator/src/index.ts"),
   "@shoal/viz": here("./packages/viz/src/index.ts"),
+  // An alias matches its subpaths too ("@shoal/testing/x" -> ".../index.ts/x"): the entry points
+  // below @shoal/testing come before it, and the first match wins.
+  "@shoal/testing/cli": here("./packages/testing/src/run-cli.ts"),
+  "@shoal/testing/cluster": here("./packages/testing/src/cluster-harness.ts"),
+  "@shoal/testing": here("./packages/testing/src/index.ts"),
 };

@@ -6,12 +6,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { runCoordinator as shippedRunCoordinator } from "@shoal/coordinator";
+import { startTestRedis, type TestRedis } from "@shoal/testing";
+import { shoalBin } from "@shoal/testing/cli";
 import { Redis } from "ioredis";
-import { startTestRedis, type TestRedis } from "../packages/redis/src/testing/redis-server.js";
 
 export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(BENCH_DIR, "..");
-export const SHOAL_BIN = path.join(ROOT, "packages/cli/bin/shoal.js");
+export const SHOAL_BIN = shoalBin;
 export const fixture = (name: string): string => path.join(BENCH_DIR, "fixtures", name);
 
 const children = new Set<ChildProcess>();

@@ -1,8 +1,9 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { repoRoot } from "@shoal/testing";
+import { runShoal } from "@shoal/testing/cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot, runShoal } from "./run-cli.js";
 
 const iris = path.join(repoRoot, "examples/iris-random-forest/objective.ts");
 const TRIAL_LINE =

@@ -1,6 +1,6 @@
 import { TrialState } from "@shoal/core";
+import { loggedTrialNumbers, useCluster } from "@shoal/testing/cluster";
 import { describe, expect, it } from "vitest";
-import { loggedTrialNumbers, useCluster } from "./cluster-harness.js";
 
 const env = useCluster();
 

@@ -1,6 +1,6 @@
 import { TrialState } from "@shoal/core";
+import { useCluster } from "@shoal/testing/cluster";
 import { describe, expect, it } from "vitest";
-import { useCluster } from "./cluster-harness.js";
 
 const env = useCluster();
 

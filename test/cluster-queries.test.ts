@@ -1,7 +1,7 @@
 import { createLogger, TrialState } from "@shoal/core";
 import { createStudy, listWorkers, type RedisStorage } from "@shoal/redis";
+import { useCluster } from "@shoal/testing/cluster";
 import { describe, expect, it } from "vitest";
-import { useCluster } from "./cluster-harness.js";
 
 const env = useCluster();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TrialState } from "@shoal/core";
-import { useCluster } from "./cluster-harness.js";
+import { useCluster } from "@shoal/testing/cluster";
 
 const env = useCluster();
 

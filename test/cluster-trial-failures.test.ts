@@ -1,7 +1,8 @@
 import { TrialState } from "@shoal/core";
 import { trialJobId, type TrialJob } from "@shoal/redis";
+import { waitFor } from "@shoal/testing";
+import { useCluster } from "@shoal/testing/cluster";
 import { describe, expect, it } from "vitest";
-import { useCluster, waitFor } from "./cluster-harness.js";
 
 const env = useCluster();
 

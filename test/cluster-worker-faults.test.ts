@@ -1,7 +1,7 @@
 import { TrialState } from "@shoal/core";
 import { trialJobId } from "@shoal/redis";
+import { FAST_STALLS, loggedTrialNumbers, useCluster } from "@shoal/testing/cluster";
 import { describe, expect, it } from "vitest";
-import { FAST_STALLS, loggedTrialNumbers, useCluster } from "./cluster-harness.js";
 
 const env = useCluster();
 

@@ -1,8 +1,9 @@
 import { readFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { repoRoot } from "@shoal/testing";
+import { runShoal } from "@shoal/testing/cli";
 import { describe, expect, it } from "vitest";
-import { repoRoot, runShoal } from "./run-cli.js";
 
 const exampleDir = path.join(repoRoot, "examples/iris-random-forest");
 

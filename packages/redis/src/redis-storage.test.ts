@@ -1,11 +1,11 @@
 import { createLogger, RandomSampler, TrialPruned, TrialState } from "@shoal/core";
+import { startTestRedis, type TestRedis } from "@shoal/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MalformedPayloadError } from "./errors.js";
 import { ShoalKeys } from "./keys.js";
 import { RedisStorage } from "./redis-storage.js";
 import { createStudy, loadStudy } from "./study-factory.js";
-import { startTestRedis, type TestRedis } from "./testing/redis-server.js";
 
 const logger = createLogger({ level: "silent" });
 

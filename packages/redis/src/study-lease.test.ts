@@ -1,9 +1,9 @@
+import { startTestRedis, type TestRedis } from "@shoal/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StudyLeaseError } from "./errors.js";
 import { ShoalKeys } from "./keys.js";
 import { StudyLease } from "./study-lease.js";
-import { startTestRedis, type TestRedis } from "./testing/redis-server.js";
 
 describe("StudyLease", () => {
   let server: TestRedis;

@@ -1,9 +1,9 @@
 import { createLogger, RandomSampler } from "@shoal/core";
 import { createStudy, RedisStorage, ShoalKeys, trialJobSchema } from "@shoal/redis";
+import { useCluster } from "@shoal/testing/cluster";
 import { describe, expect, it } from "vitest";
-import { enqueueTrials } from "../packages/coordinator/src/enqueue-trials.js";
-import { proposeTrial, trialJobData } from "../packages/coordinator/src/trial-job.js";
-import { useCluster } from "./cluster-harness.js";
+import { enqueueTrials } from "./enqueue-trials.js";
+import { proposeTrial, trialJobData } from "./trial-job.js";
 
 const env = useCluster();
 

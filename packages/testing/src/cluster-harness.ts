@@ -6,51 +6,18 @@
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import { TrialState, type FrozenTrial } from "@shoal/core";
 import { readStudyForWatching, ShoalKeys } from "@shoal/redis";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
-import { startTestRedis, type TestRedis } from "../packages/redis/src/testing/redis-server.js";
-import { repoRoot, runShoal, type CliResult } from "./run-cli.js";
-
-const shoalBin = path.join(repoRoot, "packages/cli/bin/shoal.js");
-export const fixture = (name: string): string => path.join(repoRoot, "test/fixtures", name);
+import { fixture, repoRoot } from "./paths.js";
+import { startTestRedis, type TestRedis } from "./redis-server.js";
+import { runShoal, shoalBin, type CliResult } from "./run-cli.js";
+import { waitFor, WaitAborted } from "./wait-for.js";
 
 /** Short lock and stall intervals, so that a dead worker's trial comes back in a few seconds. */
 export const FAST_STALLS = ["--lock-duration", "2000", "--stalled-interval", "1000"] as const;
-
-/** Thrown by a waitFor check to stop waiting at once: the condition can no longer come true. */
-export class WaitAborted extends Error {}
-
-/**
- * Polls `check` until it returns something other than undefined/false/null; throws after
- * `timeoutMs`, or at once when `check` throws WaitAborted (other errors count as "not yet").
- */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  options: { timeoutMs?: number; intervalMs?: number; context?: () => string } = {},
-): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  let lastError: unknown = null;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== null && value !== false) return value;
-      lastError = null;
-    } catch (error) {
-      if (error instanceof WaitAborted) throw new Error(`Gave up waiting for ${what}: ${error.message}\n${options.context?.() ?? ""}`);
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      const why = lastError ? ` (last error: ${String(lastError)})` : "";
-      throw new Error(`Timed out after ${options.timeoutMs ?? 30_000} ms waiting for ${what}${why}\n${options.context?.() ?? ""}`);
-    }
-    await new Promise((r) => setTimeout(r, options.intervalMs ?? 100));
-  }
-}
 
 /** A `shoal` process started by a test, with its output collected. */
 export class ShoalProcess {

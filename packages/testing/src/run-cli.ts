@@ -1,8 +1,15 @@
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { repoRoot } from "./paths.js";
 
-export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const shoalBin = fileURLToPath(new URL("../packages/cli/bin/shoal.js", import.meta.url));
+/** The `shoal` command's script, found through @shoal/cli's package.json (its "bin"). */
+export const shoalBin: string = (() => {
+  const manifest = createRequire(import.meta.url).resolve("@shoal/cli/package.json");
+  const { bin } = JSON.parse(readFileSync(manifest, "utf8")) as { bin: { shoal: string } };
+  return path.resolve(path.dirname(manifest), bin.shoal);
+})();
 
 export interface CliResult {
   code: number | null;

@@ -1,8 +1,8 @@
 import { createRedisConnection } from "@shoal/redis";
+import { useCluster } from "@shoal/testing/cluster";
 import { UnrecoverableError, Worker } from "bullmq";
 import { describe, expect, it } from "vitest";
-import { JobOutcomeReader, type JobOutcome } from "../packages/coordinator/src/job-outcomes.js";
-import { useCluster } from "./cluster-harness.js";
+import { JobOutcomeReader, type JobOutcome } from "./job-outcomes.js";
 
 const env = useCluster();
 
