@@ -1,9 +1,8 @@
 import { frozenTrialToJSON, pyFloat, pyParams, type FrozenTrial } from "@shoal/core";
 import { readClusterStatus, type ClusterStatus } from "@shoal/coordinator";
 import { listStudyNames, readStudyHash, resolveRedisUrl, ShoalKeys } from "@shoal/redis";
-import { z } from "zod";
 import { UsageError } from "../errors.js";
-import { choiceFlag, parseFlags, parseRedisFlag } from "../flags.js";
+import { defineFlags, flag, parseFlags, parseRedisFlag, redisFlags } from "../flags.js";
 import { trialsToCsv } from "../output/trials-csv.js";
 import { readStudyTrials, withQueryRedis } from "../redis-queries.js";
 
@@ -20,23 +19,14 @@ export const STUDIES_USAGE = `Usage: shoal studies --redis URL [--prefix P] [--f
 
 Lists the studies under the prefix.`;
 
-const common = {
-  redis: { type: "string" },
-  study: { type: "string" },
-  prefix: { type: "string" },
-  queue: { type: "string" },
-  format: { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
-
-function schema<F extends readonly [string, ...string[]]>(formats: F) {
-  return z.object({
-    redis: z.string().optional(),
-    study: z.string().min(1).optional(),
-    prefix: z.string().min(1).optional(),
-    queue: z.string().min(1).optional(),
-    format: choiceFlag("format", formats).default(formats[0]),
-    help: z.boolean().default(false),
+function queryFlags<const F extends readonly [string, ...string[]]>(formats: F) {
+  return defineFlags({
+    // May be empty: resolveRedisUrl then says there is no Redis URL, as these commands always have.
+    redis: flag.text({ value: "URL", help: redisFlags.redis.help, allowEmpty: true }),
+    study: flag.text({ value: "NAME", help: "the study to read" }),
+    prefix: redisFlags.prefix,
+    queue: redisFlags.queue,
+    format: flag.choice({ value: formats.join("|"), choices: formats, default: formats[0], help: `one of ${formats.join(", ")} (default ${formats[0]})` }),
   });
 }
 
@@ -56,7 +46,7 @@ function parseQuery<const F extends readonly [string, ...string[]]>(
   needsStudy: boolean,
   env: NodeJS.ProcessEnv,
 ): QueryCommand<F[number]> | null {
-  const { values, positionals } = parseFlags(command, argv, common, schema(formats));
+  const { values, positionals } = parseFlags(command, argv, queryFlags(formats));
   if (values.help) return null;
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}.`, command);
   if (needsStudy && values.study === undefined) throw new UsageError("--study NAME is needed.", command);
@@ -66,7 +56,7 @@ function parseQuery<const F extends readonly [string, ...string[]]>(
   } catch (error) {
     throw new UsageError((error as Error).message, command);
   }
-  return { redisUrl: parseRedisFlag(url, command), studyName: values.study ?? "", prefix: values.prefix, queue: values.queue, format: values.format as F[number] };
+  return { redisUrl: parseRedisFlag(url, command), studyName: values.study ?? "", prefix: values.prefix, queue: values.queue, format: values.format };
 }
 
 export const parseStatusArgs = (argv: readonly string[], env = process.env) => parseQuery("status", argv, ["text", "json"] as const, true, env);

@@ -4,12 +4,51 @@ import { createLogger, createStudy, RandomSampler, TPESampler, type Logger, type
 import { runCoordinator } from "@shoal/coordinator";
 import { objectiveIdOf } from "@shoal/redis";
 import { optimizeLocally } from "@shoal/worker";
-import { z } from "zod";
 import { UsageError } from "../errors.js";
-import { checkObjectiveModule, choiceFlag, intFlag, parseFlags, parseRedisFlag, positiveNumberFlag } from "../flags.js";
+import {
+  checkObjectiveModule,
+  defineFlags,
+  flag,
+  formatOptions,
+  parseFlags,
+  parseRedisFlag,
+  redisFlags,
+  trialTimeoutFlag,
+  type FlagValues,
+} from "../flags.js";
 import { studyToJson } from "../output/study-json.js";
 import { formatSummary } from "../output/summary.js";
 import { trialsToCsv } from "../output/trials-csv.js";
+
+const optimizeFlags = defineFlags({
+  trials: flag.int({ value: "N", min: 0, help: "number of trials to run (N >= 0)" }),
+  timeout: flag.positiveNumber({ value: "S", unit: "seconds", help: "start no new trial after S seconds" }),
+  direction: flag.choice({ value: "DIR", choices: ["minimize", "maximize"], default: "minimize", help: "minimize (default) or maximize" }),
+  sampler: flag.choice({ value: "NAME", choices: ["tpe", "random"], default: "tpe", help: "tpe (default) or random" }),
+  seed: flag.int({ value: "N", min: 0, max: 2 ** 32 - 1, help: "seed for the sampler: the same seed gives the same study" }),
+  jobs: flag.int({ value: "N", min: 1, max: 1024, default: 1, help: "trials run in parallel threads (default 1)" }),
+  "trial-timeout": trialTimeoutFlag,
+  study: flag.text({ value: "NAME", rule: "must not be empty", help: "the study's name (default no-name-<uuid>)" }),
+  "log-format": { ...redisFlags["log-format"], help: "pretty (default, Optuna's lines) or json" },
+  out: flag.text({ value: "DIR", rule: "must name a directory", help: "write trials.json and trials.csv to DIR" }),
+  "no-progress": flag.boolean({ help: "no progress bar (it shows only on a terminal anyway)" }),
+  redis: {
+    ...redisFlags.redis,
+    help: "coordinate the study on the cluster (default $SHOAL_REDIS_URL or $REDIS_URL\nwhen --study is given with no objective module)",
+  },
+  prefix: redisFlags.prefix,
+  queue: { ...redisFlags.queue, help: "BullMQ queue of the trial jobs (default trials)" },
+  "lease-wait": flag.int({
+    value: "S",
+    min: 0,
+    help:
+      "wait up to S seconds (default 11) for the study lease of a coordinator that\n" +
+      "died to run out, as after a crash and restart; 0 = fail at once. A live\n" +
+      "coordinator renews its lease: a second one exits at once with an error",
+  }),
+});
+
+type OptimizeFlags = FlagValues<typeof optimizeFlags>;
 
 export const OPTIMIZE_USAGE = `Usage: shoal optimize <objective-module> [options]
        shoal optimize [objective-module] --redis URL --study NAME [options]
@@ -23,92 +62,32 @@ has its --trials (a global budget: trials already in the study count) and none i
 coordinator per study: a restarted coordinator waits for the dead one's lease (--lease-wait) and
 resumes the study. The objective module is optional then; given, its workers must run the same file.
 
-Options:
-  --trials N              number of trials to run (N >= 0)
-  --timeout S             start no new trial after S seconds
-  --direction DIR         minimize (default) or maximize
-  --sampler NAME          tpe (default) or random
-  --seed N                seed for the sampler: the same seed gives the same study
-  --jobs N                trials run in parallel threads (default 1)
-  --trial-timeout S       fail a trial that runs longer than S seconds
-  --study NAME            the study's name (default no-name-<uuid>)
-  --log-format FORMAT     pretty (default, Optuna's lines) or json
-  --out DIR               write trials.json and trials.csv to DIR
-  --no-progress           no progress bar (it shows only on a terminal anyway)
-  --redis URL             coordinate the study on the cluster (default $SHOAL_REDIS_URL or $REDIS_URL
-                          when --study is given with no objective module)
-  --prefix P              Redis key prefix (default shoal)
-  --queue NAME            BullMQ queue of the trial jobs (default trials)
-  --lease-wait S          wait up to S seconds (default 11) for the study lease of a coordinator that
-                          died to run out, as after a crash and restart; 0 = fail at once. A live
-                          coordinator renews its lease: a second one exits at once with an error
-  -h, --help              this help
+${formatOptions(optimizeFlags, 24)}
 
 At least one of --trials and --timeout is needed.`;
-
-const optimizeFlags = z.object({
-  trials: intFlag("trials", 0).optional(),
-  timeout: positiveNumberFlag("timeout", "seconds").optional(),
-  direction: choiceFlag("direction", ["minimize", "maximize"]).default("minimize"),
-  sampler: choiceFlag("sampler", ["tpe", "random"]).default("tpe"),
-  seed: intFlag("seed", 0, 2 ** 32 - 1).optional(),
-  jobs: intFlag("jobs", 1, 1024).default(1),
-  "trial-timeout": positiveNumberFlag("trial-timeout", "seconds").optional(),
-  study: z.string().min(1, { message: "--study must not be empty" }).optional(),
-  "log-format": choiceFlag("log-format", ["pretty", "json"]).default("pretty"),
-  out: z.string().min(1, { message: "--out must name a directory" }).optional(),
-  "no-progress": z.boolean().default(false),
-  redis: z.string().min(1).optional(),
-  prefix: z.string().min(1).optional(),
-  queue: z.string().min(1).optional(),
-  "lease-wait": intFlag("lease-wait", 0).optional(),
-  help: z.boolean().default(false),
-});
 
 /** `shoal optimize`'s flags after validation: plain, typed, defaulted. */
 export interface OptimizeCommand {
   /** Undefined only in cluster mode, where the workers hold the objective. */
   objectiveModule: string | undefined;
   /** Set in cluster mode. */
-  redis: { url: string; prefix: string | undefined; queue: string | undefined; leaseWaitSeconds: number | undefined } | undefined;
-  nTrials: number | undefined;
-  timeoutSeconds: number | undefined;
-  direction: "minimize" | "maximize";
-  sampler: "tpe" | "random";
-  seed: number | undefined;
-  jobs: number;
-  trialTimeoutSeconds: number | undefined;
-  studyName: string | undefined;
-  logFormat: "pretty" | "json";
+  redis: { url: string; prefix: OptimizeFlags["prefix"]; queue: OptimizeFlags["queue"]; leaseWaitSeconds: OptimizeFlags["lease-wait"] } | undefined;
+  nTrials: OptimizeFlags["trials"];
+  timeoutSeconds: OptimizeFlags["timeout"];
+  direction: OptimizeFlags["direction"];
+  sampler: OptimizeFlags["sampler"];
+  seed: OptimizeFlags["seed"];
+  jobs: OptimizeFlags["jobs"];
+  trialTimeoutSeconds: OptimizeFlags["trial-timeout"];
+  studyName: OptimizeFlags["study"];
+  logFormat: OptimizeFlags["log-format"];
   outDir: string | undefined;
   showProgressBar: boolean;
 }
 
 /** Validates `shoal optimize` arguments; returns null when help was asked for. */
 export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): OptimizeCommand | null {
-  const { values, positionals } = parseFlags(
-    "optimize",
-    argv,
-    {
-      trials: { type: "string" },
-      timeout: { type: "string" },
-      direction: { type: "string" },
-      sampler: { type: "string" },
-      seed: { type: "string" },
-      jobs: { type: "string" },
-      "trial-timeout": { type: "string" },
-      study: { type: "string" },
-      "log-format": { type: "string" },
-      out: { type: "string" },
-      "no-progress": { type: "boolean" },
-      redis: { type: "string" },
-      prefix: { type: "string" },
-      queue: { type: "string" },
-      "lease-wait": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    optimizeFlags,
-  );
+  const { values, positionals } = parseFlags("optimize", argv, optimizeFlags);
   if (values.help) return null;
   if (positionals.length > 1) throw new UsageError(`expected one objective module, got ${positionals.length}: ${positionals.join(" ")}.`, "optimize");
   const redisUrl = values.redis ?? (positionals.length === 0 && values.study ? (env.SHOAL_REDIS_URL ?? env.REDIS_URL) : undefined);
@@ -123,8 +102,8 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
     if (values.jobs !== 1) throw new UsageError("--jobs is for the embedded mode; with --redis, start workers with shoal worker --concurrency N.", "optimize");
     if (values["trial-timeout"] !== undefined) throw new UsageError("--trial-timeout belongs to the workers with --redis: shoal worker --trial-timeout S.", "optimize");
   } else {
-    for (const flag of ["prefix", "queue", "lease-wait"] as const) {
-      if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --redis.`, "optimize");
+    for (const name of ["prefix", "queue", "lease-wait"] as const) {
+      if (values[name] !== undefined) throw new UsageError(`--${name} needs --redis.`, "optimize");
     }
   }
   if (values.trials === undefined && values.timeout === undefined) {

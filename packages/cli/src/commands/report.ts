@@ -1,10 +1,27 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { readStudyJson, StudySnapshot, writeReport } from "@shoal/viz";
-import { z } from "zod";
 import { UsageError } from "../errors.js";
-import { parseFlags, parseRedisFlag } from "../flags.js";
+import { defineFlags, flag, formatOptions, parseFlags, parseRedisFlag, redisFlags, type FlagValues } from "../flags.js";
 import { readStudyTrials, withQueryRedis } from "../redis-queries.js";
+
+const reportFlags = defineFlags({
+  out: flag.text({ value: "DIR", rule: "must name a directory", help: "where to write the report" }),
+  from: flag.text({
+    value: "PATH",
+    rule: "must name a trials.json file or its directory",
+    help: "the study: a trials.json written by `shoal optimize --out`, or its\ndirectory (default: DIR/trials.json)",
+  }),
+  redis: { ...redisFlags.redis, help: "read the study from Redis instead (with --study NAME)" },
+  study: flag.text({ value: "NAME", help: "the study to read from Redis" }),
+  prefix: redisFlags.prefix,
+  png: flag.boolean({ help: "also render each plot as DIR/<plot>.png, through headless Chromium" }),
+  browser: flag.text({
+    value: "PATH",
+    rule: "must be the path of a Chromium executable",
+    help: "the Chromium or Chrome to render PNGs with (default /usr/bin/chromium)",
+  }),
+});
 
 export const REPORT_USAGE = `Usage: shoal report --out DIR [options]
 
@@ -12,54 +29,20 @@ Writes a study's plots as an HTML report that opens offline: DIR/report.html (a 
 the best trial, trial counts by state and parameter importances, then every plot) and one HTML
 page per plot.
 
-Options:
-  --out DIR           where to write the report
-  --from PATH         the study: a trials.json written by \`shoal optimize --out\`, or its
-                      directory (default: DIR/trials.json)
-  --redis URL         read the study from Redis instead (with --study NAME)
-  --study NAME        the study to read from Redis
-  --prefix P          Redis key prefix (default shoal)
-  --png               also render each plot as DIR/<plot>.png, through headless Chromium
-  --browser PATH      the Chromium or Chrome to render PNGs with (default /usr/bin/chromium)
-  -h, --help          this help`;
-
-const reportFlags = z.object({
-  out: z.string().min(1, { message: "--out must name a directory" }).optional(),
-  from: z.string().min(1, { message: "--from must name a trials.json file or its directory" }).optional(),
-  png: z.boolean().default(false),
-  browser: z.string().min(1, { message: "--browser must be the path of a Chromium executable" }).optional(),
-  redis: z.string().min(1).optional(),
-  study: z.string().min(1).optional(),
-  prefix: z.string().min(1).optional(),
-  help: z.boolean().default(false),
-});
+${formatOptions(reportFlags, 20)}`;
 
 /** `shoal report`'s flags after validation: plain, typed, defaulted. */
 export interface ReportCommand {
   outDir: string;
   /** The trials.json (or the directory holding it) to read the study from, or a study in Redis. */
-  from: string | { redisUrl: string; studyName: string; prefix: string | undefined };
+  from: string | { redisUrl: string; studyName: string; prefix: FlagValues<typeof reportFlags>["prefix"] };
   png: boolean;
   browser: string | undefined;
 }
 
 /** Validates `shoal report` arguments; returns null when help was asked for. */
 export function parseReportArgs(argv: readonly string[], cwd = process.cwd()): ReportCommand | null {
-  const { values, positionals } = parseFlags(
-    "report",
-    argv,
-    {
-      out: { type: "string" },
-      from: { type: "string" },
-      png: { type: "boolean" },
-      browser: { type: "string" },
-      redis: { type: "string" },
-      study: { type: "string" },
-      prefix: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    reportFlags,
-  );
+  const { values, positionals } = parseFlags("report", argv, reportFlags);
   if (values.help) return null;
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals.join(" ")}: the study comes from --from PATH.`, "report");
   if (values.out === undefined) throw new UsageError("missing --out DIR, the directory to write report.html into.", "report");
@@ -96,7 +79,7 @@ export async function runReport(command: ReportCommand): Promise<number> {
   return 0;
 }
 
-async function readRedisStudy(from: { redisUrl: string; studyName: string; prefix: string | undefined }): Promise<StudySnapshot> {
+async function readRedisStudy(from: Exclude<ReportCommand["from"], string>): Promise<StudySnapshot> {
   const { direction, trials } = await withQueryRedis(from.redisUrl, (redis) => readStudyTrials(redis, from.studyName, from.prefix, "report"));
   return new StudySnapshot(from.studyName, direction, trials);
 }

@@ -1,0 +1,17 @@
+import { flag } from "./define.js";
+
+/**
+ * The flags that say where a cluster command finds its study: spread them into a new command's
+ * flags, or take them one by one where a command's usage text orders or words them its own way
+ * (`{ ...redisFlags.queue, help: "..." }`). The $SHOAL_REDIS_URL / $REDIS_URL fallback is not
+ * here: resolveRedisUrl in @shoal/redis owns it, and `shoal optimize` uses it only in one case.
+ */
+export const redisFlags = {
+  redis: flag.text({ value: "URL", help: "Redis (default $SHOAL_REDIS_URL or $REDIS_URL)" }),
+  prefix: flag.text({ value: "P", help: "Redis key prefix (default shoal)" }),
+  queue: flag.text({ value: "NAME", help: "BullMQ queue (default trials)" }),
+  "log-format": flag.choice({ value: "FORMAT", choices: ["pretty", "json"], default: "pretty", help: "pretty (default) or json" }),
+};
+
+/** A trial's time limit, enforced by whichever process runs the trial. */
+export const trialTimeoutFlag = flag.positiveNumber({ value: "S", unit: "seconds", help: "fail a trial that runs longer than S seconds" });
