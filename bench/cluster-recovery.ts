@@ -79,7 +79,7 @@ async function repetition(url: string, admin: Redis, lock: number, stalled: numb
     });
     workers.push(victim);
     const done: Promise<Study> = runCoordinator({
-      redisUrl: url, prefix, studyName: STUDY, nTrials: 1,
+      redisUrl: url, prefix, studyName: STUDY, trialBudget: 1,
       sampler: new RandomSampler({ seed: rep }), objectiveId: await objectiveIdOf(OBJECTIVE), logger: silent,
     });
     done.catch(() => undefined);

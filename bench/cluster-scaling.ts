@@ -66,7 +66,7 @@ async function runLayout(url: string, procs: number, concurrency: number): Promi
       redisUrl: url,
       prefix,
       studyName: "sleep",
-      nTrials: N,
+      trialBudget: N,
       sampler: new RandomSampler({ seed: 0 }),
       objectiveId: await objectiveIdOf(OBJECTIVE),
       logger: silent,

@@ -206,7 +206,7 @@ async function shoalRuns(url: string, admin: Redis, procs: number, samplers: rea
     // Warm-up, untimed, as the bare runs get one: the worker processes start cold, and V8 takes a
     // few thousand trials to optimize their hot paths (with 500, the rate measured a quarter lower).
     if (WARMUP > 0) {
-      await runCoordinator({ redisUrl: url, prefix, studyName: `warmup-${procs}`, nTrials: WARMUP, sampler: makeSampler("random"), objectiveId, logger: silent });
+      await runCoordinator({ redisUrl: url, prefix, studyName: `warmup-${procs}`, trialBudget: WARMUP, sampler: makeSampler("random"), objectiveId, logger: silent });
     }
     for (const sampler of samplers) {
       const cpu0 = process.cpuUsage();
@@ -218,7 +218,7 @@ async function shoalRuns(url: string, admin: Redis, procs: number, samplers: rea
         redisUrl: url,
         prefix,
         studyName: `${sampler}-${procs}`,
-        nTrials: N_TRIALS,
+        trialBudget: N_TRIALS,
         sampler: makeSampler(sampler),
         objectiveId,
         logger: silent,

@@ -3,5 +3,4 @@ export { main } from "./main.js";
 export { parseOptimizeArgs, runOptimize, type OptimizeCommand } from "./commands/optimize.js";
 export { UsageError } from "./errors.js";
 export { trialsToCsv } from "./output/trials-csv.js";
-export { studyToJson, STUDY_JSON_FORMAT } from "./output/study-json.js";
 export { formatSummary } from "./output/summary.js";

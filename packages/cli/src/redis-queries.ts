@@ -1,5 +1,5 @@
 import type { FrozenTrial, StudyDirection } from "@shoal/core";
-import { createRedisConnection, readStudyForWatching, ShoalKeys } from "@shoal/redis";
+import { createRedisConnection, DEFAULT_QUEUE, readStudyForWatching, ShoalKeys } from "@shoal/redis";
 import type { Redis } from "ioredis";
 import { UsageError } from "./errors.js";
 
@@ -25,7 +25,7 @@ export async function readStudyTrials(
   studyName: string,
   prefix: string | undefined,
   command: string,
-  queue = "trials",
+  queue = DEFAULT_QUEUE,
 ): Promise<{ direction: StudyDirection; trials: FrozenTrial[] }> {
   const keys = new ShoalKeys(prefix);
   const study = await readStudyForWatching(redis, keys, studyName, queue);

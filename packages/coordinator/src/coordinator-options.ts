@@ -6,8 +6,12 @@ export interface CoordinatorOptions {
   /** redis:// or rediss:// URL. */
   redisUrl: string;
   studyName: string;
-  /** The study's whole budget: trials already in the study count toward it. */
-  nTrials: number;
+  /**
+   * The study's global trial budget, however many workers run it: trials already in the study
+   * count toward it, so a restarted coordinator resumes. (Core's `optimize({ nTrials })` counts
+   * the trials of one call instead.)
+   */
+  trialBudget: number;
   /** Start no new trial after this many seconds. */
   timeoutSeconds?: number | undefined;
   /** @default "minimize" (an existing study keeps its own) */
@@ -42,7 +46,7 @@ export interface CoordinatorOptions {
 export interface CompiledCoordinatorOptions {
   redisUrl: string;
   studyName: string;
-  nTrials: number;
+  trialBudget: number;
   timeoutMs: number | null;
   direction: StudyDirection | undefined;
   sampler: Sampler | undefined;
@@ -68,7 +72,7 @@ export function compileCoordinatorOptions(o: CoordinatorOptions): CompiledCoordi
   return {
     redisUrl: o.redisUrl,
     studyName: checkKeyName("studyName", o.studyName),
-    nTrials: checkIntegerOption("nTrials", o.nTrials, 0),
+    trialBudget: checkIntegerOption("trialBudget", o.trialBudget, 0),
     timeoutMs: o.timeoutSeconds === undefined ? null : o.timeoutSeconds * 1000,
     direction: o.direction,
     sampler: o.sampler,

@@ -152,7 +152,7 @@ class Coordinator {
 
     const deadline = o.timeoutMs === null ? Number.POSITIVE_INFINITY : Date.now() + o.timeoutMs;
     const startedWith = countTrials(study).used;
-    const bar = o.showProgressBar ? new ProgressBar(Math.max(0, o.nTrials - startedWith), o.timeoutMs === null ? null : o.timeoutMs / 1000) : null;
+    const bar = o.showProgressBar ? new ProgressBar(Math.max(0, o.trialBudget - startedWith), o.timeoutMs === null ? null : o.timeoutMs / 1000) : null;
     const tick = () => {
       const best = study.storage.getBestTrial(study.studyId);
       bar?.tick(best ? { number: best.number, value: best.value as number } : null);
@@ -172,12 +172,12 @@ class Coordinator {
           if (!this.lease.isLost) await this.withdrawQueued(study);
         }
         const { used, running } = countTrials(study);
-        const canStart = !stopped && used < o.nTrials;
+        const canStart = !stopped && used < o.trialBudget;
         if (!canStart) {
           this.state = "draining";
           if (running === 0) break;
         } else {
-          await this.topUp(study, o.nTrials - used, running);
+          await this.topUp(study, o.trialBudget - used, running);
         }
         // A study with its whole budget queued still takes back the unstarted trials at its timeout.
         const untilDeadline = this.withdrew ? Number.POSITIVE_INFINITY : Math.max(0, deadline - Date.now());

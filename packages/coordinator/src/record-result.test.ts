@@ -85,9 +85,9 @@ describe("recordResult", () => {
 
 describe("compileCoordinatorOptions", () => {
   it("fills defaults and names bad options", () => {
-    const o = compileCoordinatorOptions({ redisUrl: "redis://x", studyName: "iris", nTrials: 10 });
+    const o = compileCoordinatorOptions({ redisUrl: "redis://x", studyName: "iris", trialBudget: 10 });
     expect(o).toMatchObject({ prefix: "shoal", queue: "trials", leaseTtlMs: 10_000, timeoutMs: null, seed: 0 });
-    expect(() => compileCoordinatorOptions({ redisUrl: "redis://x", studyName: "a:b", nTrials: 1 })).toThrow(/"studyName": must start with a letter or digit/);
-    expect(() => compileCoordinatorOptions({ redisUrl: "redis://x", studyName: "a", nTrials: -1 })).toThrow(/"nTrials": must be an integer >= 0/);
+    expect(() => compileCoordinatorOptions({ redisUrl: "redis://x", studyName: "a:b", trialBudget: 1 })).toThrow(/"studyName": must start with a letter or digit/);
+    expect(() => compileCoordinatorOptions({ redisUrl: "redis://x", studyName: "a", trialBudget: -1 })).toThrow(/"trialBudget": must be an integer >= 0/);
   });
 });

@@ -77,6 +77,9 @@ export class TrialPruned extends ShoalError {
   }
 }
 
+/** Thrown when a study file (trials.json) cannot be read or is not in the format Shoal writes. */
+export class StudyJsonError extends ShoalError {}
+
 /** The plain shape of an error that crossed a thread or process boundary. */
 export interface SerializedError {
   name: string;

@@ -21,6 +21,7 @@ export {
   type NumericSuggestOptions,
   type ParamValue,
 } from "./distributions.js";
+export { distributionSchema, paramValueSchema } from "./distribution-schema.js";
 export {
   checkIntegerOption,
   describeError,
@@ -31,6 +32,7 @@ export {
   SearchSpaceError,
   serializeError,
   ShoalError,
+  StudyJsonError,
   StudyNameError,
   TrialPruned,
   TrialStateError,
@@ -80,6 +82,7 @@ export {
   type TrialEnd,
   type TrialOutcome,
 } from "./trial-end.js";
+export { parseStudyJson, STUDY_JSON_FORMAT, studyToJson, type StudyJson } from "./study-json.js";
 export type { StudyView } from "./study-view.js";
 export { checkReportArgs, Trial, type BaseTrial, type TrialContext } from "./trial.js";
 export { isFinished, TrialState } from "./trial-state.js";

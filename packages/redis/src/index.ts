@@ -15,9 +15,7 @@ export { checkKeyName, DEFAULT_PREFIX, DEFAULT_QUEUE, ShoalKeys, trialJobId } fr
 export { parsePayload } from "./parse-payload.js";
 export { RedisStorage } from "./redis-storage.js";
 export {
-  distributionSchema,
   frozenTrialFromHash,
-  paramValueSchema,
   trialEndOf,
   trialHashSchema,
   trialJobSchema,

@@ -1,18 +1,8 @@
-import type { Distribution, FrozenTrial, ParamValue, TrialEnd } from "@shoal/core";
+import { distributionSchema, paramValueSchema, type Distribution, type FrozenTrial, type ParamValue, type TrialEnd } from "@shoal/core";
 import { z } from "zod";
 import { parsePayload } from "./parse-payload.js";
 import { decodeIntermediateValues } from "./trial-values.js";
 
-const finite = z.number().refine(Number.isFinite, { message: "must be a finite number" });
-
-/** A search-space distribution as stored in Redis and carried by jobs. */
-export const distributionSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("float"), low: finite, high: finite, step: finite.positive().nullable(), log: z.boolean() }),
-  z.object({ kind: z.literal("int"), low: z.number().int(), high: z.number().int(), step: z.number().int().positive(), log: z.boolean() }),
-  z.object({ kind: z.literal("categorical"), choices: z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])).min(1).readonly() }),
-]);
-
-export const paramValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const paramsSchema = z.record(z.string(), paramValueSchema);
 const distributionsSchema = z.record(z.string(), distributionSchema);
 const stateSchema = z.enum(["RUNNING", "COMPLETE", "PRUNED", "FAIL", "WAITING"]);

@@ -45,7 +45,7 @@ export const studyHashSchema = z.object({
 });
 
 /** A study hash as read from Redis. */
-export type StudyHash = z.output<typeof studyHashSchema> & { userAttrs: Record<string, unknown>; raw: Record<string, string> };
+export type StudyHash = z.output<typeof studyHashSchema> & { userAttrs: Record<string, unknown> };
 
 /** Parses a study hash's raw fields; MalformedPayloadError names a bad one. */
 export function parseStudyHash(what: string, raw: Record<string, string>): StudyHash {
@@ -59,7 +59,7 @@ export function parseStudyHash(what: string, raw: Record<string, string>): Study
       throw new MalformedPayloadError(what, `field "${field}": is not JSON`);
     }
   }
-  return { ...parsed, userAttrs, raw };
+  return { ...parsed, userAttrs };
 }
 
 /** A study's hash, parsed; null when there is no such study. */

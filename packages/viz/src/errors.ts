@@ -14,9 +14,6 @@ export class BrowserNotFoundError extends ShoalError {
 /** Thrown when the browser exists but does not start or cannot render a figure. */
 export class BrowserLaunchError extends ShoalError {}
 
-/** Thrown when a study JSON file is missing, is not JSON, or is not in the `shoal.study/v1` format. */
-export class StudyJsonError extends ShoalError {}
-
 /** Thrown when a plot is asked for a parameter that no trial of the study has. */
 export class UnknownParamError extends ShoalError {
   constructor(

@@ -2,7 +2,7 @@
  * @shoal/viz: plotly figures of a study (Optuna's plots) and the offline HTML report, with PNGs
  * through headless Chromium. Reads any StudyView: a live Study, or a snapshot from JSON.
  */
-export { BrowserLaunchError, BrowserNotFoundError, StudyJsonError, UnknownParamError } from "./errors.js";
+export { BrowserLaunchError, BrowserNotFoundError, UnknownParamError } from "./errors.js";
 export { COLOR_SCALE, figureMessage, messageFigure, type PlotlyFigure, type PlotlyLayout, type PlotlyTrace } from "./figure.js";
 export { figureToHtml, writeFigureHtml } from "./html/figure-html.js";
 export type { TargetOptions } from "./plot-trials.js";
@@ -19,5 +19,5 @@ export { renderPng, renderPngs, type PngOptions } from "./png/render-png.js";
 export { REPORT_PLOT_NAMES, type ReportPlotName } from "./report/report-figures.js";
 export type { StudySummary } from "./report/summary.js";
 export { writeReport, type ReportOptions, type ReportResult } from "./report/write-report.js";
-export { parseStudyJson, readStudyJson, STUDY_JSON_FORMAT } from "./study-json.js";
+export { readStudyJson, studySnapshotOf } from "./study-json.js";
 export { StudySnapshot } from "./study-snapshot.js";

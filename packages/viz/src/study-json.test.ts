@@ -1,9 +1,8 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { categoricalDistribution, floatDistribution, frozenTrialToJSON } from "@shoal/core";
+import { categoricalDistribution, floatDistribution, frozenTrialToJSON, StudyJsonError } from "@shoal/core";
 import { describe, expect, it } from "vitest";
-import { StudyJsonError } from "./errors.js";
 import { readStudyJson } from "./study-json.js";
 import { trial } from "./test-fixtures/frozen-trials.js";
 

@@ -139,8 +139,8 @@ export async function runStudies(c: QueryCommand<"table" | "json">): Promise<num
           direction: h?.direction ?? "?",
           trials: h?.nextNumber ?? 0,
           running,
-          bestTrial: h?.raw.bestTrial === undefined ? null : Number(h.raw.bestTrial),
-          bestValue: h?.raw.bestValue === undefined ? null : Number(h.raw.bestValue),
+          bestTrial: h?.bestTrial ?? null,
+          bestValue: h?.bestValue ?? null,
           createdAt: h?.createdAt ?? null,
         };
       }),

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createLogger, createStudy, RandomSampler, TPESampler, type Logger, type Sampler, type Study } from "@shoal/core";
+import { createLogger, createStudy, RandomSampler, studyToJson, TPESampler, type Logger, type Sampler, type Study } from "@shoal/core";
 import { runCoordinator } from "@shoal/coordinator";
 import { objectiveIdOf } from "@shoal/redis";
 import { optimizeLocally } from "@shoal/worker";
@@ -16,7 +16,6 @@ import {
   trialTimeoutFlag,
   type FlagValues,
 } from "../flags.js";
-import { studyToJson } from "../output/study-json.js";
 import { formatSummary } from "../output/summary.js";
 import { trialsToCsv } from "../output/trials-csv.js";
 
@@ -179,7 +178,7 @@ async function finish(study: Study, outDir: string | undefined): Promise<void> {
   process.stdout.write(formatSummary(study));
   if (outDir) {
     await mkdir(outDir, { recursive: true });
-    await writeFile(path.join(outDir, "trials.json"), studyToJson(study));
+    await writeFile(path.join(outDir, "trials.json"), studyToJson(study, study.storage.getBestTrial(study.studyId)?.number ?? null));
     await writeFile(path.join(outDir, "trials.csv"), trialsToCsv(study.trials));
     process.stdout.write(`Wrote ${path.join(outDir, "trials.json")} and trials.csv\n`);
   }
@@ -206,7 +205,7 @@ async function runCoordinatorCommand(
       queue: redis.queue,
       leaseWaitMs: redis.leaseWaitSeconds === undefined ? undefined : redis.leaseWaitSeconds * 1000,
       studyName: command.studyName as string,
-      nTrials: command.nTrials as number,
+      trialBudget: command.nTrials as number,
       timeoutSeconds: command.timeoutSeconds,
       direction: command.direction,
       sampler: makeSampler(command),

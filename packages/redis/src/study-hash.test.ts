@@ -1,0 +1,100 @@
+import { startTestRedis, type TestRedis } from "@shoal/testing";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MalformedPayloadError } from "./errors.js";
+import { ShoalKeys } from "./keys.js";
+import { trialEndOf, trialResultSchema, type TrialResult } from "./schemas.js";
+import {
+  bestTrialFields,
+  markStudyReported,
+  newStudyFields,
+  parseStudyHash,
+  readStudyHash,
+  setStudyObjective,
+  studyUserAttrFields,
+  trialCountFields,
+} from "./study-hash.js";
+import { readTrialProgress, writeIntermediateValue } from "./trial-values.js";
+
+describe("the study hash", () => {
+  it("parses back every field it writes", () => {
+    const raw = {
+      ...newStudyFields("maximize", new Date("2026-12-01T00:00:00.000Z")),
+      ...trialCountFields(7),
+      ...bestTrialFields({ number: 3, value: 0.25 }),
+      ...studyUserAttrFields("owner", { team: "ml" }),
+    };
+    expect(parseStudyHash("study hash s", raw)).toMatchObject({
+      direction: "maximize",
+      createdAt: "2026-12-01T00:00:00.000Z",
+      nextNumber: 7,
+      bestTrial: 3,
+      bestValue: 0.25,
+      reported: false,
+      userAttrs: { owner: { team: "ml" } },
+    });
+  });
+
+  it("names the bad field of a malformed hash", () => {
+    expect(() => parseStudyHash("study hash s", { createdAt: "x" })).toThrow(MalformedPayloadError);
+    expect(() => parseStudyHash("study hash s", { createdAt: "x" })).toThrow(/field "direction"/);
+    const bad = { ...newStudyFields("minimize", new Date()), "userAttr:k": "{nope" };
+    expect(() => parseStudyHash("study hash s", bad)).toThrow('Malformed study hash s in Redis: field "userAttr:k": is not JSON');
+  });
+});
+
+describe("a worker's reads and writes", () => {
+  let server: TestRedis;
+  let redis: Redis;
+  let keys: ShoalKeys;
+  beforeAll(async () => {
+    server = await startTestRedis();
+    redis = new Redis(server.url);
+    keys = new ShoalKeys(server.prefix);
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await server.stop();
+  });
+
+  it("stamps the objective and the reported flag, and reads trials' progress", async () => {
+    await redis.hset(keys.study("w"), newStudyFields("minimize", new Date()));
+    expect((await readStudyHash(redis, keys, "w"))?.reported).toBe(false);
+    await setStudyObjective(redis, keys, "w", "obj@abc");
+    await markStudyReported(redis, keys, "w");
+    expect(await readStudyHash(redis, keys, "w")).toMatchObject({ objective: "obj@abc", reported: true });
+    expect(await readStudyHash(redis, keys, "missing")).toBeNull();
+
+    await redis.hset(keys.trial("w", 0), { state: "COMPLETE", value: "1.5" });
+    await redis.hset(keys.trial("w", 1), { state: "RUNNING", value: "" });
+    await redis.hset(keys.trial("w", 2), { state: "not-a-state" });
+    await writeIntermediateValue(redis, keys, "w", 0, 3, 0.5);
+    await writeIntermediateValue(redis, keys, "w", 1, 0, 2);
+    expect(await readTrialProgress(redis, keys, "w", [0, 1, 2, 3])).toEqual([
+      { number: 0, state: "COMPLETE", value: 1.5, intermediateValues: { 3: 0.5 } },
+      { number: 1, state: "RUNNING", value: null, intermediateValues: { 0: 2 } },
+      // Another trial's bad hash must not fail the trial whose pruner reads it.
+      { number: 2, state: null, value: null, intermediateValues: {} },
+      { number: 3, state: null, value: null, intermediateValues: {} },
+    ]);
+  });
+});
+
+describe("a worker's result", () => {
+  const base: TrialResult = {
+    v: 1, study: "s", number: 0, state: "COMPLETE", value: 1, params: {}, distributions: {}, userAttrs: {},
+    intermediateValues: {}, failReason: null, prunedMessage: null, worker: "w", datetimeStart: "", datetimeComplete: "",
+  };
+
+  it("must be consistent: COMPLETE with a finite value, FAIL with a reason", () => {
+    expect(trialResultSchema.safeParse({ ...base, value: null }).success).toBe(false);
+    expect(trialResultSchema.safeParse({ ...base, state: "FAIL", value: null }).success).toBe(false);
+    expect(trialResultSchema.safeParse({ ...base, state: "PRUNED", value: null }).success).toBe(true);
+  });
+
+  it("is the end the worker judged", () => {
+    expect(trialEndOf(base)).toEqual({ state: "COMPLETE", value: 1, failReason: null, prunedMessage: null, error: null });
+    expect(trialEndOf({ ...base, state: "PRUNED", value: 0.5, prunedMessage: "at 3" })).toMatchObject({ state: "PRUNED", value: 0.5, prunedMessage: "at 3" });
+    expect(trialEndOf({ ...base, state: "FAIL", value: null, failReason: "boom" })).toMatchObject({ state: "FAIL", value: null, failReason: "boom" });
+  });
+});
