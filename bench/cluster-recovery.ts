@@ -14,7 +14,7 @@
  */
 import os from "node:os";
 import { createLogger, RandomSampler, TrialState, type Study } from "@shoal/core";
-import { objectiveIdOf, ShoalKeys, trialJobId } from "@shoal/redis";
+import { DEFAULT_QUEUE, objectiveIdOf, readTrialJobWorker, ShoalKeys, trialJobId } from "@shoal/redis";
 import { Redis } from "ioredis";
 import {
   fixture,
@@ -66,7 +66,7 @@ async function repetition(url: string, admin: Redis, lock: number, stalled: numb
   const prefix = `rec-${lock}-${stalled}-${rep}`;
   const keys = new ShoalKeys(prefix);
   // Who runs the trial: BullMQ's processedBy in its job, set as a worker takes it.
-  const jobKey = keys.job("trials", trialJobId(STUDY, 0));
+  const runner = () => readTrialJobWorker(admin, keys, DEFAULT_QUEUE, STUDY, 0);
   const flagsFor = ["--lock-duration", String(lock), "--stalled-interval", String(stalled)];
   const isDefault = lock === DEFAULTS.lock && stalled === DEFAULTS.stalled;
   const workers: Child[] = [];
@@ -83,7 +83,7 @@ async function repetition(url: string, admin: Redis, lock: number, stalled: numb
       sampler: new RandomSampler({ seed: rep }), objectiveId: await objectiveIdOf(OBJECTIVE), logger: silent,
     });
     done.catch(() => undefined);
-    await pollUntil("the victim to start the trial", async () => ((await admin.hget(jobKey, "pb")) === "victim" ? true : null), 30_000);
+    await pollUntil("the victim to start the trial", async () => ((await runner()) === "victim" ? true : null), 30_000);
     const survivor = await startShoalWorker({
       redisUrl: url, prefix, objective: OBJECTIVE, concurrency: 1, id: "survivor",
       extra: isDefault ? [] : flagsFor,
@@ -95,18 +95,18 @@ async function repetition(url: string, admin: Redis, lock: number, stalled: numb
     // would come back after exactly two intervals every time).
     await sleep(((rep + 0.5) / REPS) * 2 * stalled);
     // Still the victim's: it sleeps 60 s.
-    if ((await admin.hget(jobKey, "pb")) !== "victim") throw new Error("the trial left the victim before the kill");
+    if ((await runner()) !== "victim") throw new Error("the trial left the victim before the kill");
     const killedAt = performance.now();
     const killedAtEpoch = Date.now();
     victim.proc.kill("SIGKILL");
     const jobId = trialJobId(STUDY, 0);
     const toRunning = await pollUntil(
       "the survivor to start the trial",
-      async () => ((await admin.hget(jobKey, "pb")) === "survivor" ? (performance.now() - killedAt) / 1000 : null),
+      async () => ((await runner()) === "survivor" ? (performance.now() - killedAt) / 1000 : null),
       90_000,
     );
     // When a stalled-job check moved the job back to wait: BullMQ's "stalled" event, whose stream id is its time.
-    const events = await admin.xrange(`${prefix}:trials:events`, "-", "+");
+    const events = await admin.xrange(keys.queueEvents(DEFAULT_QUEUE), "-", "+");
     const stalledEvent = events.find(([, fields]) => {
       const m = new Map<string, string>();
       for (let i = 0; i + 1 < fields.length; i += 2) m.set(fields[i] as string, fields[i + 1] as string);

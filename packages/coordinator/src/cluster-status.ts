@@ -1,5 +1,13 @@
 import { isBetter, TrialState, type FrozenTrial, type StudyDirection } from "@shoal/core";
-import { DEFAULT_QUEUE, listWorkers, readStudyForWatching, ShoalKeys, type WorkerAnnouncement } from "@shoal/redis";
+import {
+  DEFAULT_QUEUE,
+  listWorkers,
+  readRunningTrialNumbers,
+  readStudyForWatching,
+  readStudyLease,
+  ShoalKeys,
+  type WorkerAnnouncement,
+} from "@shoal/redis";
 import { StudyNameError } from "@shoal/core";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -34,7 +42,7 @@ export async function readClusterStatus(
   const { hash, trials } = study;
   const counts = { RUNNING: 0, COMPLETE: 0, PRUNED: 0, FAIL: 0, WAITING: 0 } as Record<TrialState, number>;
   for (const t of trials) counts[t.state] += 1;
-  const runningNumbers = new Set((await redis.smembers(keys.running(options.studyName))).map(Number));
+  const runningNumbers = new Set(await readRunningTrialNumbers(redis, keys, options.studyName));
   const running = trials
     .filter((t) => t.state === TrialState.RUNNING || runningNumbers.has(t.number))
     .map((t) => ({
@@ -53,8 +61,7 @@ export async function readClusterStatus(
   const queue = new Queue(queueName, { connection: redis, prefix: keys.prefix });
   const jobCounts = await queue.getJobCounts("waiting", "active", "delayed", "failed", "completed", "prioritized");
   await queue.close();
-  const holder = await redis.get(keys.lease(options.studyName));
-  const ttlMs = holder ? await redis.pttl(keys.lease(options.studyName)) : 0;
+  const lease = await readStudyLease(redis, keys, options.studyName);
   return {
     studyName: options.studyName,
     direction: hash.direction,
@@ -70,7 +77,7 @@ export async function readClusterStatus(
     },
     running,
     best,
-    coordinator: holder ? { holder, ttlMs } : null,
+    coordinator: lease,
     workers: await listWorkers(redis, keys, queueName),
     trials,
   };

@@ -1,5 +1,8 @@
 import { checkIntegerOption, InvalidOptionError, type Logger, type Pruner, type Sampler, type StudyDirection } from "@shoal/core";
-import { checkKeyName, DEFAULT_PREFIX, DEFAULT_QUEUE } from "@shoal/redis";
+import { checkKeyName, DEFAULT_LEASE_TTL_MS, DEFAULT_PREFIX, DEFAULT_QUEUE } from "@shoal/redis";
+
+/** How long a coordinator waits for a dead one's lease to run out, by default: one TTL and a second. */
+export const DEFAULT_LEASE_WAIT_MS = DEFAULT_LEASE_TTL_MS + 1000;
 
 /** Options of runCoordinator. */
 export interface CoordinatorOptions {
@@ -26,7 +29,7 @@ export interface CoordinatorOptions {
   prefix?: string | undefined;
   /** @default "trials" */
   queue?: string | undefined;
-  /** How long the study lease lives without renewal. @default 10000 */
+  /** How long the study lease lives without renewal. @default DEFAULT_LEASE_TTL_MS (10 s) */
   leaseTtlMs?: number | undefined;
   /**
    * How long to wait for the lease of a coordinator that died to run out (a restart right after a
@@ -68,7 +71,7 @@ export function compileCoordinatorOptions(o: CoordinatorOptions): CompiledCoordi
   if (o.timeoutSeconds !== undefined && !(o.timeoutSeconds > 0)) {
     throw new InvalidOptionError("timeoutSeconds", `must be > 0, got ${o.timeoutSeconds}.`);
   }
-  const leaseTtlMs = checkIntegerOption("leaseTtlMs", o.leaseTtlMs ?? 10_000, 300);
+  const leaseTtlMs = checkIntegerOption("leaseTtlMs", o.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS, 300);
   return {
     redisUrl: o.redisUrl,
     studyName: checkKeyName("studyName", o.studyName),
@@ -82,7 +85,7 @@ export function compileCoordinatorOptions(o: CoordinatorOptions): CompiledCoordi
     prefix: checkKeyName("prefix", o.prefix ?? DEFAULT_PREFIX),
     queue: checkKeyName("queue", o.queue ?? DEFAULT_QUEUE),
     leaseTtlMs,
-    leaseWaitMs: checkIntegerOption("leaseWaitMs", o.leaseWaitMs ?? leaseTtlMs + 1000, 0),
+    leaseWaitMs: checkIntegerOption("leaseWaitMs", o.leaseWaitMs ?? leaseTtlMs + (DEFAULT_LEASE_WAIT_MS - DEFAULT_LEASE_TTL_MS), 0),
     reconcileIntervalMs: checkIntegerOption("reconcileIntervalMs", o.reconcileIntervalMs ?? 2000, 50),
     logger: o.logger,
     showProgressBar: o.showProgressBar ?? false,

@@ -26,10 +26,17 @@ export {
 } from "./schemas.js";
 export { createStudy, loadStudy, type CreateRedisStudyOptions, type LoadRedisStudyOptions, type StorageOption } from "./study-factory.js";
 export { markStudyReported, readStudyHash, setStudyObjective, studyHashSchema, type StudyHash } from "./study-hash.js";
-export { listStudyNames, readStudyForWatching, readTrials } from "./study-reads.js";
+export {
+  countRunningTrials,
+  listStudyNames,
+  readRunningTrialNumbers,
+  readStudyForWatching,
+  readTrialJobWorker,
+  readTrials,
+} from "./study-reads.js";
 export { decodeIntermediateValues, readTrialProgress, writeIntermediateValue, type TrialProgress } from "./trial-values.js";
 export { objectiveIdOf } from "./objective-id.js";
-export { StudyLease } from "./study-lease.js";
+export { DEFAULT_LEASE_TTL_MS, readStudyLease, StudyLease } from "./study-lease.js";
 export {
   announceWorker,
   listWorkers,

@@ -10,6 +10,9 @@ if not holder then redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2]) return 1 e
 return 0`;
 const RELEASE = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) else return 0 end`;
 
+/** How long a study lease lives without renewal, unless its coordinator says otherwise. */
+export const DEFAULT_LEASE_TTL_MS = 10_000;
+
 /** A PTTL that rose more than this between two reads was renewed (it only falls otherwise). */
 const RENEWAL_SLACK_MS = 50;
 
@@ -43,7 +46,7 @@ export class StudyLease {
     holder: string,
     options: { ttlMs?: number; waitMs?: number; onLost?: () => void } = {},
   ): Promise<StudyLease> {
-    const ttlMs = options.ttlMs ?? 10_000;
+    const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
     const key = keys.lease(studyName);
     const deadline = Date.now() + (options.waitMs ?? 0);
     let seen: { holder: string; ttl: number } | null = null;
@@ -90,4 +93,13 @@ export class StudyLease {
     this.timer = null;
     await this.redis.eval(RELEASE, 1, this.key, this.holder);
   }
+}
+
+/** Who holds a study's lease and for how much longer, or null when no coordinator holds it. */
+export async function readStudyLease(redis: Redis, keys: ShoalKeys, studyName: string): Promise<{ holder: string; ttlMs: number } | null> {
+  const [[, holder], [, ttlMs]] = ((await redis.multi().get(keys.lease(studyName)).pttl(keys.lease(studyName)).exec()) ?? [
+    [null, null],
+    [null, 0],
+  ]) as [[unknown, string | null], [unknown, number]];
+  return holder === null ? null : { holder, ttlMs };
 }

@@ -33,6 +33,24 @@ export async function readTrials(redis: Redis, keys: ShoalKeys, studyName: strin
   return trials;
 }
 
+/** The numbers of the study's RUNNING trials (queued or started), from its running set. */
+export async function readRunningTrialNumbers(redis: Redis, keys: ShoalKeys, studyName: string): Promise<number[]> {
+  return (await redis.smembers(keys.running(studyName))).map(Number).sort((a, b) => a - b);
+}
+
+/** How many RUNNING trials (queued or started) the study has. */
+export async function countRunningTrials(redis: Redis, keys: ShoalKeys, studyName: string): Promise<number> {
+  return redis.scard(keys.running(studyName));
+}
+
+/**
+ * The worker BullMQ last handed a trial's job to (its `pb` field), or null while no worker took
+ * it. Unlike a running trial's worker in readStudyForWatching, it stays after the worker died.
+ */
+export async function readTrialJobWorker(redis: Redis, keys: ShoalKeys, queue: string, studyName: string, number: number): Promise<string | null> {
+  return redis.hget(keys.job(queue, trialJobId(studyName, number)), "pb");
+}
+
 /**
  * Which worker runs each of these trials and since when, from their BullMQ jobs (the worker's
  * name and start time that BullMQ records as it hands a job out). A trial whose job no worker

@@ -7,7 +7,7 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { TrialState, type FrozenTrial } from "@shoal/core";
-import { readStudyForWatching, ShoalKeys } from "@shoal/redis";
+import { countRunningTrials, DEFAULT_QUEUE, readStudyForWatching, readStudyHash, ShoalKeys, type StudyHash } from "@shoal/redis";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
@@ -204,12 +204,12 @@ export class Cluster {
 
   /** Every trial of a study as stored in Redis, running ones with the worker their job is on. */
   async trials(study: string): Promise<FrozenTrial[]> {
-    return (await readStudyForWatching(this.redis, this.keys, study, "trials"))?.trials ?? [];
+    return (await readStudyForWatching(this.redis, this.keys, study, DEFAULT_QUEUE))?.trials ?? [];
   }
 
-  /** The study hash's raw fields. */
-  async studyHash(study: string): Promise<Record<string, string>> {
-    return this.redis.hgetall(this.keys.study(study));
+  /** The study hash, parsed. */
+  async studyHash(study: string): Promise<StudyHash | null> {
+    return readStudyHash(this.redis, this.keys, study);
   }
 
   /** Trials in a final state (COMPLETE, PRUNED, FAIL). */
@@ -235,8 +235,8 @@ export class Cluster {
     const trials = await this.trials(study);
     expect(trials.map((t) => t.number)).toEqual([...Array(budget).keys()]);
     expect(trials.filter((t) => t.state === TrialState.RUNNING || t.state === TrialState.WAITING)).toEqual([]);
-    expect((await this.studyHash(study)).nextNumber).toBe(String(budget));
-    expect(await this.redis.scard(this.keys.running(study))).toBe(0);
+    expect((await this.studyHash(study))?.nextNumber).toBe(budget);
+    expect(await countRunningTrials(this.redis, this.keys, study)).toBe(0);
     return trials;
   }
 

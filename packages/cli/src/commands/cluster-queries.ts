@@ -1,6 +1,6 @@
 import { frozenTrialToJSON, pyFloat, pyParams, type FrozenTrial } from "@shoal/core";
 import { readClusterStatus, type ClusterStatus } from "@shoal/coordinator";
-import { listStudyNames, readStudyHash, resolveRedisUrl, ShoalKeys } from "@shoal/redis";
+import { countRunningTrials, listStudyNames, readStudyHash, resolveRedisUrl, ShoalKeys } from "@shoal/redis";
 import { UsageError } from "../errors.js";
 import { defineFlags, flag, parseFlags, parseRedisFlag, redisFlags } from "../flags.js";
 import { trialsToCsv } from "../output/trials-csv.js";
@@ -26,7 +26,7 @@ function queryFlags<const F extends readonly [string, ...string[]]>(formats: F) 
     study: flag.text({ value: "NAME", help: "the study to read" }),
     prefix: redisFlags.prefix,
     queue: redisFlags.queue,
-    format: flag.choice({ value: formats.join("|"), choices: formats, default: formats[0], help: `one of ${formats.join(", ")} (default ${formats[0]})` }),
+    format: flag.choice({ value: formats.join("|"), choices: formats, default: formats[0], help: `one of ${formats.join(", ")} (default {default})` }),
   });
 }
 
@@ -133,7 +133,7 @@ export async function runStudies(c: QueryCommand<"table" | "json">): Promise<num
     return Promise.all(
       names.map(async (name) => {
         const h = await readStudyHash(redis, keys, name);
-        const running = await redis.scard(keys.running(name));
+        const running = await countRunningTrials(redis, keys, name);
         return {
           name,
           direction: h?.direction ?? "?",

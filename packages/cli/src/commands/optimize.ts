@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createLogger, createStudy, RandomSampler, studyToJson, TPESampler, type Logger, type Sampler, type Study } from "@shoal/core";
-import { runCoordinator } from "@shoal/coordinator";
-import { objectiveIdOf } from "@shoal/redis";
+import { DEFAULT_LEASE_WAIT_MS, runCoordinator } from "@shoal/coordinator";
+import { DEFAULT_QUEUE, objectiveIdOf } from "@shoal/redis";
 import { optimizeLocally } from "@shoal/worker";
 import { UsageError } from "../errors.js";
 import {
@@ -25,7 +25,7 @@ const optimizeFlags = defineFlags({
   direction: flag.choice({ value: "DIR", choices: ["minimize", "maximize"], default: "minimize", help: "minimize (default) or maximize" }),
   sampler: flag.choice({ value: "NAME", choices: ["tpe", "random"], default: "tpe", help: "tpe (default) or random" }),
   seed: flag.int({ value: "N", min: 0, max: 2 ** 32 - 1, help: "seed for the sampler: the same seed gives the same study" }),
-  jobs: flag.int({ value: "N", min: 1, max: 1024, default: 1, help: "trials run in parallel threads (default 1)" }),
+  jobs: flag.int({ value: "N", min: 1, max: 1024, default: 1, help: "trials run in parallel threads (default {default})" }),
   "trial-timeout": trialTimeoutFlag,
   study: flag.text({ value: "NAME", rule: "must not be empty", help: "the study's name (default no-name-<uuid>)" }),
   "log-format": { ...redisFlags["log-format"], help: "pretty (default, Optuna's lines) or json" },
@@ -36,12 +36,12 @@ const optimizeFlags = defineFlags({
     help: "coordinate the study on the cluster (default $SHOAL_REDIS_URL or $REDIS_URL\nwhen --study is given with no objective module)",
   },
   prefix: redisFlags.prefix,
-  queue: { ...redisFlags.queue, help: "BullMQ queue of the trial jobs (default trials)" },
+  queue: { ...redisFlags.queue, help: `BullMQ queue of the trial jobs (default ${DEFAULT_QUEUE})` },
   "lease-wait": flag.int({
     value: "S",
     min: 0,
     help:
-      "wait up to S seconds (default 11) for the study lease of a coordinator that\n" +
+      `wait up to S seconds (default ${DEFAULT_LEASE_WAIT_MS / 1000}) for the study lease of a coordinator that\n` +
       "died to run out, as after a crash and restart; 0 = fail at once. A live\n" +
       "coordinator renews its lease: a second one exits at once with an error",
   }),

@@ -17,7 +17,7 @@ import {
 
 const workerFlags = defineFlags({
   redis: redisFlags.redis,
-  concurrency: flag.int({ value: "N", min: 1, max: 1024, default: 1, help: "trials at once, one thread each (default 1)" }),
+  concurrency: flag.int({ value: "N", min: 1, max: 1024, default: 1, help: "trials at once, one thread each (default {default})" }),
   prefetch: flag.int({
     value: "N",
     min: 0,
@@ -25,15 +25,15 @@ const workerFlags = defineFlags({
     default: 1,
     help:
       "jobs taken beyond the free slots while trials take under 20 ms on\n" +
-      "average, so a thread never waits on Redis for its next one (default 1;\n" +
+      "average, so a thread never waits on Redis for its next one (default {default};\n" +
       "0 = never)",
   }),
   queue: redisFlags.queue,
   prefix: redisFlags.prefix,
   "trial-timeout": trialTimeoutFlag,
-  "lock-duration": flag.int({ value: "MS", min: 500, default: 5000, help: "a dead worker's trial is taken back after about this long (default 5000)" }),
-  "stalled-interval": flag.int({ value: "MS", min: 200, default: 5000, help: "how often to look for trials of dead workers (default 5000)" }),
-  "max-stalled": flag.int({ value: "N", min: 0, max: 100, default: 2, help: "times a trial may be taken back before it FAILs (default 2)" }),
+  "lock-duration": flag.int({ value: "MS", min: 500, default: 5000, help: "a dead worker's trial is taken back after about this long (default {default})" }),
+  "stalled-interval": flag.int({ value: "MS", min: 200, default: 5000, help: "how often to look for trials of dead workers (default {default})" }),
+  "max-stalled": flag.int({ value: "N", min: 0, max: 100, default: 2, help: "times a trial may be taken back before it FAILs (default {default})" }),
   id: flag.text({ value: "NAME", pattern: /^[A-Za-z0-9._-]+$/, rule: "may hold letters, digits, '.', '_' and '-'", help: "this worker's name (default <host>-<pid>)" }),
   "log-format": redisFlags["log-format"],
 });

@@ -1,3 +1,4 @@
+import { DEFAULT_PREFIX, DEFAULT_QUEUE } from "@shoal/redis";
 import { flag } from "./define.js";
 
 /**
@@ -8,8 +9,8 @@ import { flag } from "./define.js";
  */
 export const redisFlags = {
   redis: flag.text({ value: "URL", help: "Redis (default $SHOAL_REDIS_URL or $REDIS_URL)" }),
-  prefix: flag.text({ value: "P", help: "Redis key prefix (default shoal)" }),
-  queue: flag.text({ value: "NAME", help: "BullMQ queue (default trials)" }),
+  prefix: flag.text({ value: "P", help: `Redis key prefix (default ${DEFAULT_PREFIX})` }),
+  queue: flag.text({ value: "NAME", help: `BullMQ queue (default ${DEFAULT_QUEUE})` }),
   "log-format": flag.choice({ value: "FORMAT", choices: ["pretty", "json"], default: "pretty", help: "pretty (default) or json" }),
 };
 

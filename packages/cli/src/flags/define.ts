@@ -12,8 +12,13 @@ export interface Flag<Out> {
   /** The value's name in the usage text, as in `--trials N`; none for a boolean. */
   readonly value?: string;
   readonly short?: string;
-  /** The usage text's description; a "\n" starts a line of its own, lined up under the first. */
+  /**
+   * The usage text's description; a "\n" starts a line of its own, lined up under the first, and
+   * `{default}` stands for the default, so that it is written once.
+   */
   readonly help: string;
+  /** The value when the flag is not given (shown where the help says `{default}`). */
+  readonly fallback?: unknown;
   /** Checks, converts and defaults the raw value; takes the flag's name because the messages quote it. */
   readonly schema: (name: string) => z.ZodType<Out>;
 }
@@ -53,6 +58,7 @@ function int<D extends number | undefined = undefined>(
   return {
     type: "string",
     ...shown,
+    fallback,
     schema: (name) => withDefault(intFlag(name, min, max), fallback) as z.ZodType<Defaulted<number, D>>,
   };
 }
@@ -71,6 +77,7 @@ function choice<const C extends readonly [string, ...string[]], D extends C[numb
   return {
     type: "string",
     ...shown,
+    fallback,
     schema: (name) => withDefault(choiceFlag(name, choices), fallback) as z.ZodType<Defaulted<C[number], D>>,
   };
 }

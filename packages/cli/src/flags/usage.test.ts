@@ -36,4 +36,18 @@ describe("formatOptions", () => {
     expect(flagLabel("study", flag.text({ value: "NAME", short: "s", help: "" }))).toBe("-s, --study NAME");
     expect(flagLabel("png", flag.boolean({ help: "" }))).toBe("--png");
   });
+
+  it("writes the declared default where the help says {default}, so it is written once", () => {
+    const flags = defineFlags({
+      "lock-duration": flag.int({ value: "MS", min: 500, default: 5000, help: "taken back after (default {default})" }),
+      format: flag.choice({ value: "F", choices: ["table", "json"], default: "table", help: "(default {default};\nor json)" }),
+    });
+    expect(formatOptions(flags, 20).split("\n").slice(1, 4)).toEqual([
+      "  --lock-duration MS  taken back after (default 5000)",
+      "  --format F          (default table;",
+      "                      or json)",
+    ]);
+    const broken = defineFlags({ jobs: flag.int({ value: "N", min: 1, help: "(default {default})" }) });
+    expect(() => formatOptions(broken, 20)).toThrow(/help says \{default\} but it has none/);
+  });
 });

@@ -14,10 +14,17 @@ export function formatOptions(set: FlagSet<FlagSpec>, column: number): string {
   for (const [name, f] of Object.entries(set.flags)) {
     const label = flagLabel(name, f);
     const width = Math.max(column, label.length + 2);
-    const [first, ...rest] = f.help.split("\n");
+    const [first, ...rest] = helpText(f).split("\n");
     lines.push(`  ${label.padEnd(width)}${first}`);
     // Descriptions are wrapped by hand: each command's text has its own widths, kept as written.
     for (const line of rest) lines.push(`  ${" ".repeat(width)}${line}`);
   }
   return lines.join("\n");
+}
+
+/** A flag's description with its default in place of `{default}`. */
+export function helpText(f: Flag<unknown>): string {
+  if (!f.help.includes("{default}")) return f.help;
+  if (f.fallback === undefined) throw new Error(`Shoal internal error: a flag's help says {default} but it has none: ${f.help}`);
+  return f.help.replaceAll("{default}", String(f.fallback));
 }
