@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startTestRedis, type TestRedis } from "@shoal/testing";
+import { useTestRedis } from "@shoal/testing";
 import { Job, Queue } from "bullmq";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asBullTransaction, BULLMQ_VERSION, defineJobInsert, JOB_INSERT_SCRIPT } from "./bullmq-job-insert.js";
 
@@ -31,21 +31,15 @@ describe("BullMQ's job insert, used inside Shoal's own MULTI", () => {
     expect(JOB_INSERT_SCRIPT.content).toContain("redis.call");
   });
 
-  let server: TestRedis;
+  const server = useTestRedis();
   let plain: Redis;
-  let queueRedis: Redis;
   let queue: Queue;
-  beforeAll(async () => {
-    server = await startTestRedis();
-    plain = new Redis(server.url);
-    queueRedis = new Redis(server.url, { maxRetriesPerRequest: null });
-    queue = new Queue("insert", { connection: queueRedis, prefix: server.prefix });
+  beforeAll(() => {
+    plain = server.connect();
+    queue = new Queue("insert", { connection: server.connect({ maxRetriesPerRequest: null }), prefix: server.prefix });
   });
   afterAll(async () => {
     await queue.close();
-    queueRedis.disconnect();
-    plain.disconnect();
-    await server.stop();
   });
 
   it("writes the same job as Queue.add does", async () => {

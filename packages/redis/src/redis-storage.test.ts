@@ -1,7 +1,7 @@
 import { createLogger, RandomSampler, TrialPruned, TrialState } from "@shoal/core";
-import { startTestRedis, type TestRedis } from "@shoal/testing";
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTestRedis } from "@shoal/testing";
+import type { Redis } from "ioredis";
+import { beforeAll, describe, expect, it } from "vitest";
 import { MalformedPayloadError } from "./errors.js";
 import { ShoalKeys } from "./keys.js";
 import { RedisStorage } from "./redis-storage.js";
@@ -10,15 +10,10 @@ import { createStudy, loadStudy } from "./study-factory.js";
 const logger = createLogger({ level: "silent" });
 
 describe("RedisStorage", () => {
-  let redis: TestRedis;
+  const redis = useTestRedis();
   let client: Redis;
-  beforeAll(async () => {
-    redis = await startTestRedis();
-    client = new Redis(redis.url);
-  });
-  afterAll(async () => {
-    client.disconnect();
-    await redis.stop();
+  beforeAll(() => {
+    client = redis.redis;
   });
 
   it("keeps a study's trials in Redis and loads them back", async () => {

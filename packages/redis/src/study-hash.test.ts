@@ -1,6 +1,6 @@
-import { startTestRedis, type TestRedis } from "@shoal/testing";
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTestRedis } from "@shoal/testing";
+import type { Redis } from "ioredis";
+import { beforeAll, describe, expect, it } from "vitest";
 import { MalformedPayloadError } from "./errors.js";
 import { ShoalKeys } from "./keys.js";
 import { trialEndOf, trialResultSchema, type TrialResult } from "./schemas.js";
@@ -44,17 +44,12 @@ describe("the study hash", () => {
 });
 
 describe("a worker's reads and writes", () => {
-  let server: TestRedis;
+  const env = useTestRedis();
   let redis: Redis;
   let keys: ShoalKeys;
-  beforeAll(async () => {
-    server = await startTestRedis();
-    redis = new Redis(server.url);
-    keys = new ShoalKeys(server.prefix);
-  });
-  afterAll(async () => {
-    redis.disconnect();
-    await server.stop();
+  beforeAll(() => {
+    redis = env.redis;
+    keys = new ShoalKeys(env.prefix);
   });
 
   it("stamps the objective and the reported flag, and reads trials' progress", async () => {

@@ -1,22 +1,17 @@
-import { startTestRedis, type TestRedis } from "@shoal/testing";
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTestRedis } from "@shoal/testing";
+import type { Redis } from "ioredis";
+import { beforeAll, describe, expect, it } from "vitest";
 import { StudyLeaseError } from "./errors.js";
 import { ShoalKeys } from "./keys.js";
 import { StudyLease } from "./study-lease.js";
 
 describe("StudyLease", () => {
-  let server: TestRedis;
+  const env = useTestRedis();
   let redis: Redis;
   let keys: ShoalKeys;
-  beforeAll(async () => {
-    server = await startTestRedis();
-    redis = new Redis(server.url);
-    keys = new ShoalKeys(server.prefix);
-  });
-  afterAll(async () => {
-    redis.disconnect();
-    await server.stop();
+  beforeAll(() => {
+    redis = env.redis;
+    keys = new ShoalKeys(env.prefix);
   });
 
   it("refuses a second holder at once when the first renews, naming the study and the holder", async () => {

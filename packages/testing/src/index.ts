@@ -4,5 +4,6 @@
  * The `shoal` command runner is "@shoal/testing/cli", the multi-process harness "@shoal/testing/cluster".
  */
 export { startTestRedis, type TestRedis } from "./redis-server.js";
+export { useTestRedis, type TestRedisHandle } from "./use-test-redis.js";
 export { waitFor, WaitAborted } from "./wait-for.js";
 export { fixture, fixturesDir, repoRoot } from "./paths.js";
