@@ -27,6 +27,13 @@ describe("parseFlags", () => {
     });
   });
 
+  it("gives a negative number the flag's range message, not parseArgs' ambiguity", () => {
+    expect(usageError(["--trials", "-5"]).message).toContain('--trials must be a whole number >= 0, got "-5".');
+    expect(usageError(["--trials", "-.5"]).message).toContain('got "-.5"');
+    // A dash that is no number is still a flag.
+    expect(usageError(["--trials", "-h"]).message).toMatch(/argument is ambiguous/);
+  });
+
   it("quotes the bad value after the schema's message, for the command's usage", () => {
     const error = usageError(["--trials", "many"]);
     expect(error.message).toBe('--trials must be a whole number >= 0, got "many".');

@@ -13,7 +13,7 @@ export function parseFlags<F extends FlagSet<FlagSpec>>(
 ): { values: FlagValues<F>; positionals: string[] } {
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: [...argv], options: flags.options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: withNegativeValues(argv, flags), options: flags.options, allowPositionals: true, strict: true });
   } catch (error) {
     const message = error instanceof Error ? error.message.replace(/\. To specify a positional.*$/s, ".") : String(error);
     throw new UsageError(message, command);
@@ -27,4 +27,30 @@ export function parseFlags<F extends FlagSet<FlagSpec>>(
     throw new UsageError(`${issue?.message ?? "invalid flags"}${suffix}.`, command);
   }
   return { values: result.data as FlagValues<F>, positionals: parsed.positionals };
+}
+
+/** A value that starts with a dash but is a number, as in `--trials -5`. */
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
+
+/**
+ * Joins `--flag -5` into `--flag=-5` for flags that take a value, so that a negative number gets
+ * the flag's own range message rather than parseArgs' "argument is ambiguous".
+ */
+function withNegativeValues(argv: readonly string[], flags: FlagSet<FlagSpec>): string[] {
+  const takesValue = new Set<string>();
+  for (const [name, f] of Object.entries(flags.flags)) {
+    if (f.type !== "string") continue;
+    takesValue.add(`--${name}`);
+    if (f.short !== undefined) takesValue.add(`-${f.short}`);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (takesValue.has(arg) && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      out.push(`${arg}=${next}`);
+      i += 1;
+    } else out.push(arg);
+  }
+  return out;
 }
