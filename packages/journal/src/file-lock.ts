@@ -88,14 +88,6 @@ export class FileLock {
     if (now !== "gone" && now !== "unwritten" && now.token === held.token) unlinkSync(this.path);
   }
 
-  /** True while this process holds the lock as it took it (not broken by another process since). */
-  stillHeld(): boolean {
-    const held = this.held;
-    if (held === null) return false;
-    const now = this.readHolder(this.path);
-    return now !== "gone" && now !== "unwritten" && now.token === held.token;
-  }
-
   private tryCreate(me: LockHolder): boolean {
     let fd: number;
     try {

@@ -384,7 +384,10 @@ export class JournalFileStorage implements Storage {
 
   private write(records: readonly JournalRecordInput[]): void {
     if (records.length === 0) return;
-    if (!this.file.isCurrent() || !(this.lock as FileLock).stillHeld()) {
+    // Nothing may have been appended since this change's catch-up: if something was, another
+    // process broke this one's lock as stale and wrote. The file is still a valid order of
+    // records (this change was not written), but this copy applied a change the file lacks.
+    if (!this.file.isCurrent()) {
       this.broken = new JournalLockError(
         `Lost the lock of ${this.path} while changing it: another process judged it stale and wrote meanwhile. ` +
           "This storage's copy may differ from the file now; open the journal again.",
