@@ -12,5 +12,5 @@ export class JournalFormatError extends ShoalError {}
  */
 export class JournalLockError extends ShoalError {}
 
-/** Thrown by a change to a journal opened read-only, or by a storage whose journal write failed. */
+/** Thrown when the journal file cannot be opened or written, and by a change to a journal opened read-only. */
 export class JournalWriteError extends ShoalError {}

@@ -1,5 +1,5 @@
 import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
-import { JournalFormatError } from "./errors.js";
+import { JournalFormatError, JournalWriteError } from "./errors.js";
 import { JOURNAL_FORMAT, parseHeader, parseRecord, type JournalRecord } from "./journal-format.js";
 
 /** A record read from the journal, with the line it is on (the header is line 1). */
@@ -43,8 +43,17 @@ export class JournalFile {
 
   /** Opens (for writing: creating when missing) the journal at `path`. */
   static open(path: string, options: { readOnly: boolean }): JournalFile {
-    // O_APPEND: every write lands at the end, whatever the offset this process last read.
-    return new JournalFile(path, openSync(path, options.readOnly ? "r" : "a+"));
+    let fd: number;
+    try {
+      // O_APPEND: every write lands at the end, whatever the offset this process last read.
+      fd = openSync(path, options.readOnly ? "r" : "a+");
+    } catch (error) {
+      throw new JournalWriteError(
+        `Cannot open the journal file ${path} ${options.readOnly ? "to read it" : "to read and append to it"}: ${(error as Error).message}.`,
+        { cause: error },
+      );
+    }
+    return new JournalFile(path, fd);
   }
 
   /** True until the first line (the header) has been read or written. */

@@ -273,3 +273,10 @@ describe("createStudy and loadStudy with a journal", () => {
     for (const s of [first, again]) (s.storage as JournalFileStorage).close();
   });
 });
+
+describe("opening a journal", () => {
+  it("names the file when it cannot be opened or is missing", () => {
+    expect(() => JournalFileStorage.open(dir, { logger: silent })).toThrow(new RegExp(`Cannot open the journal file ${dir} to read and append to it: EISDIR`));
+    expect(() => JournalFileStorage.open(path.join(dir, "none.jsonl"), { readOnly: true, logger: silent })).toThrow(/There is no journal file at .*none\.jsonl/);
+  });
+});

@@ -7,13 +7,8 @@ import { UsageError } from "../errors.js";
  * its lock, so a study that is being run can be watched; a torn last line is left out with a
  * warning on standard error.
  */
-function openJournal(file: string, command: string): JournalFileStorage {
-  try {
-    return JournalFileStorage.open(file, { readOnly: true, logger: createLogger() });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EACCES") throw new UsageError(`--storage ${file}: not readable.`, command);
-    throw error;
-  }
+function openJournal(file: string): JournalFileStorage {
+  return JournalFileStorage.open(file, { readOnly: true, logger: createLogger() });
 }
 
 /** A study of a journal: `studyName`, or the only one when empty; a usage error when there is no such study. */
@@ -22,7 +17,7 @@ export function readJournalStudy(
   studyName: string,
   command: string,
 ): { studyName: string; direction: StudyDirection; trials: FrozenTrial[]; best: FrozenTrial | null } {
-  const storage = openJournal(file, command);
+  const storage = openJournal(file);
   try {
     const studies = storage.getAllStudies();
     const names = studies.map((s) => `"${s.studyName}"`).join(", ");
@@ -54,7 +49,7 @@ export function listJournalStudies(file: string): Array<{
   bestValue: number | null;
   createdAt: string | null;
 }> {
-  const storage = openJournal(file, "studies");
+  const storage = openJournal(file);
   try {
     return storage.getAllStudies().map((s) => ({
       name: s.studyName,
