@@ -6,6 +6,7 @@ const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 export const sourceAliases = {
   "@shoal/core": here("./packages/core/src/index.ts"),
   "@shoal/redis": here("./packages/redis/src/index.ts"),
+  "@shoal/journal": here("./packages/journal/src/index.ts"),
   "@shoal/worker": here("./packages/worker/src/index.ts"),
   "@shoal/coordinator": here("./packages/coordinator/src/index.ts"),
   "@shoal/viz": here("./packages/viz/src/index.ts"),

@@ -14,10 +14,11 @@ const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const ALLOWED: Record<string, readonly string[]> = {
   core: [],
   redis: ["core"],
+  journal: ["core"],
   viz: ["core"],
   worker: ["core", "redis"],
   coordinator: ["core", "redis"],
-  cli: ["core", "redis", "worker", "coordinator", "viz"],
+  cli: ["core", "redis", "journal", "worker", "coordinator", "viz"],
   // Tests' and benchmarks' helpers: they drive the packages under test (peer dependencies).
   testing: ["core", "redis"],
 };

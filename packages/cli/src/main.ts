@@ -23,11 +23,11 @@ interface LoadedCommand {
 const USAGE = `Usage: shoal <command> [options]
 
 Commands:
-  optimize <objective-module>   run a study in this process (no Redis), or coordinate it with --redis
+  optimize <objective-module>   run a study in this process (no Redis; --storage FILE keeps it), or coordinate it with --redis
   worker <objective-module>     run trial jobs from Redis
-  status                        a study's trials, queue, running trials and workers, from Redis
-  trials                        list a study's trials from Redis (table, json or csv)
-  studies                       list the studies in Redis
+  status                        a study's trials, queue, running trials and workers, from Redis (or --storage FILE)
+  trials                        list a study's trials from Redis or --storage FILE (table, json or csv)
+  studies                       list the studies in Redis (or in --storage FILE)
   report --out DIR              the study's plots as an offline HTML report (and PNGs with --png)
 
 Run \`shoal <command> --help\` for a command's options.`;

@@ -13,16 +13,18 @@ export const shoalBin: string = (() => {
 
 export interface CliResult {
   code: number | null;
+  /** The signal that ended the process (SIGKILL, say), or null when it exited. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
 
-/** Runs the built `shoal` command as a user would, in its own process. */
-export function runShoal(args: readonly string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+/** Runs the built `shoal` command as a user would, in its own process; `env` adds to this process's environment. */
+export function runShoal(args: readonly string[], options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [shoalBin, ...args], {
       cwd: options.cwd ?? repoRoot,
-      env: { ...process.env, FORCE_COLOR: "0" },
+      env: { ...process.env, FORCE_COLOR: "0", ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -31,9 +33,9 @@ export function runShoal(args: readonly string[], options: { cwd?: string; timeo
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 110_000);
     child.on("error", reject);
-    child.on("close", (code) => {
+    child.on("close", (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, signal, stdout, stderr });
     });
   });
 }

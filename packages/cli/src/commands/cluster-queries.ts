@@ -1,23 +1,31 @@
 import { frozenTrialToJSON, pyFloat, pyParams, type FrozenTrial } from "@shoal/core";
 import { readClusterStatus, type ClusterStatus } from "@shoal/coordinator";
 import { countRunningTrials, listStudyNames, readStudyHash, resolveRedisUrl, ShoalKeys } from "@shoal/redis";
+import path from "node:path";
 import { UsageError } from "../errors.js";
 import { defineFlags, flag, parseFlags, parseRedisFlag, redisFlags } from "../flags.js";
 import { trialsToCsv } from "../output/trials-csv.js";
 import { readStudyTrials, withQueryRedis } from "../redis-queries.js";
+import { journalStatus, listJournalStudies, readJournalStudy } from "./journal-queries.js";
 
 export const STATUS_USAGE = `Usage: shoal status --redis URL --study NAME [--prefix P] [--queue NAME] [--format text|json]
+       shoal status --storage FILE [--study NAME] [--format text|json]
 
 The study's trials by state, its queue's depth, its running trials and their workers, the live
-workers, the coordinator's lease and the best trial, read from Redis.`;
+workers, the coordinator's lease and the best trial, read from Redis. With --storage, the
+study's trials by state, its running trials and the best trial, read from the journal file
+(--study may be left out when the file holds one study).`;
 
 export const TRIALS_USAGE = `Usage: shoal trials --redis URL --study NAME [--prefix P] [--queue NAME] [--format table|json|csv]
+       shoal trials --storage FILE [--study NAME] [--format table|json|csv]
 
-Lists the study's trials; a running trial shows the worker its job is on.`;
+Lists the study's trials; a running trial shows the worker its job is on (with --storage, the
+process that runs it).`;
 
 export const STUDIES_USAGE = `Usage: shoal studies --redis URL [--prefix P] [--format table|json]
+       shoal studies --storage FILE [--format table|json]
 
-Lists the studies under the prefix.`;
+Lists the studies under the prefix, or in the journal file.`;
 
 function queryFlags<const F extends readonly [string, ...string[]]>(formats: F) {
   return defineFlags({
@@ -27,6 +35,7 @@ function queryFlags<const F extends readonly [string, ...string[]]>(formats: F) 
     prefix: redisFlags.prefix,
     queue: redisFlags.queue,
     format: flag.choice({ value: formats.join("|"), choices: formats, default: formats[0], help: `one of ${formats.join(", ")} (default {default})` }),
+    storage: flag.text({ value: "FILE", rule: "must name a journal file", help: "read the study from this journal file (shoal optimize --storage) instead" }),
   });
 }
 
@@ -37,6 +46,8 @@ export interface QueryCommand<F extends string> {
   prefix: string | undefined;
   queue: string | undefined;
   format: F;
+  /** The journal file to read instead of Redis (`--storage`, resolved); then redisUrl is "". */
+  journal: string | undefined;
 }
 
 function parseQuery<const F extends readonly [string, ...string[]]>(
@@ -45,10 +56,18 @@ function parseQuery<const F extends readonly [string, ...string[]]>(
   formats: F,
   needsStudy: boolean,
   env: NodeJS.ProcessEnv,
+  cwd = process.cwd(),
 ): QueryCommand<F[number]> | null {
   const { values, positionals } = parseFlags(command, argv, queryFlags(formats));
   if (values.help) return null;
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}.`, command);
+  if (values.storage !== undefined) {
+    for (const name of ["redis", "prefix", "queue"] as const) {
+      if (values[name] !== undefined) throw new UsageError(`--${name} is for a study in Redis; --storage reads a journal file: give one of them.`, command);
+    }
+    // --study may be left out: the journal's only study is meant (journal-queries.ts says so when there are several).
+    return { redisUrl: "", studyName: values.study ?? "", prefix: undefined, queue: undefined, format: values.format, journal: path.resolve(cwd, values.storage) };
+  }
   if (needsStudy && values.study === undefined) throw new UsageError("--study NAME is needed.", command);
   let url: string;
   try {
@@ -56,7 +75,7 @@ function parseQuery<const F extends readonly [string, ...string[]]>(
   } catch (error) {
     throw new UsageError((error as Error).message, command);
   }
-  return { redisUrl: parseRedisFlag(url, command), studyName: values.study ?? "", prefix: values.prefix, queue: values.queue, format: values.format };
+  return { redisUrl: parseRedisFlag(url, command), studyName: values.study ?? "", prefix: values.prefix, queue: values.queue, format: values.format, journal: undefined };
 }
 
 export const parseStatusArgs = (argv: readonly string[], env = process.env) => parseQuery("status", argv, ["text", "json"] as const, true, env);
@@ -93,6 +112,7 @@ function statusJson(s: ClusterStatus): string {
 
 /** `shoal status`. */
 export async function runStatus(c: QueryCommand<"text" | "json">): Promise<number> {
+  if (c.journal !== undefined) return journalStatus(c.journal, c.studyName, c.format);
   const status = await withQueryRedis(c.redisUrl, (redis) =>
     readClusterStatus(redis, { studyName: c.studyName, ...(c.prefix ? { prefix: c.prefix } : {}), ...(c.queue ? { queue: c.queue } : {}) }),
   );
@@ -118,7 +138,10 @@ export function formatTrialsTable(trials: readonly FrozenTrial[]): string {
 
 /** `shoal trials`. */
 export async function runTrials(c: QueryCommand<"table" | "json" | "csv">): Promise<number> {
-  const { trials } = await withQueryRedis(c.redisUrl, (redis) => readStudyTrials(redis, c.studyName, c.prefix, "trials", c.queue));
+  const { trials } =
+    c.journal !== undefined
+      ? readJournalStudy(c.journal, c.studyName, "trials")
+      : await withQueryRedis(c.redisUrl, (redis) => readStudyTrials(redis, c.studyName, c.prefix, "trials", c.queue));
   const out =
     c.format === "json" ? JSON.stringify(trials.map(frozenTrialToJSON), null, 1) + "\n" : c.format === "csv" ? trialsToCsv(trials) : formatTrialsTable(trials);
   process.stdout.write(out);
@@ -127,7 +150,7 @@ export async function runTrials(c: QueryCommand<"table" | "json" | "csv">): Prom
 
 /** `shoal studies`. */
 export async function runStudies(c: QueryCommand<"table" | "json">): Promise<number> {
-  const studies = await withQueryRedis(c.redisUrl, async (redis) => {
+  const studies = c.journal !== undefined ? listJournalStudies(c.journal) : await withQueryRedis(c.redisUrl, async (redis) => {
     const keys = new ShoalKeys(c.prefix);
     const names = await listStudyNames(redis, keys);
     return Promise.all(

@@ -64,6 +64,19 @@ describe("shoal optimize flags", () => {
     );
   });
 
+  it("takes --storage FILE in the embedded mode, and refuses it with --redis or without a module", () => {
+    const cmd = parseOptimizeArgs([path.resolve(objective), "--trials", "5", "--storage", "study.jsonl", "--study", "s"], "/work/x");
+    expect(cmd).toMatchObject({ journal: "/work/x/study.jsonl", redis: undefined, studyName: "s", nTrials: 5 });
+    expect(parseOptimizeArgs([objective, "--trials", "5"])?.journal).toBeUndefined();
+    expect(() => parseOptimizeArgs([objective, "--trials", "5", "--storage", "f.jsonl", "--redis", "redis://h", "--study", "s"])).toThrow(
+      "--storage keeps an embedded study in a journal file, --redis runs the study on the cluster: give one of them.",
+    );
+    expect(() => parseOptimizeArgs(["--storage", "f.jsonl", "--study", "s", "--trials", "5"], process.cwd(), { SHOAL_REDIS_URL: "redis://h" })).toThrow(
+      /--storage needs the objective module/,
+    );
+    expect(() => parseOptimizeArgs([objective, "--trials", "5", "--storage="])).toThrow("--storage must name a journal file");
+  });
+
   it("returns null for --help", () => {
     expect(parseOptimizeArgs(["--help"])).toBeNull();
   });

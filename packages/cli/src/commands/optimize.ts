@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createLogger, createStudy, RandomSampler, studyToJson, TPESampler, type Logger, type Sampler, type Study } from "@shoal/core";
 import { DEFAULT_LEASE_WAIT_MS, runCoordinator } from "@shoal/coordinator";
+import { JournalFileStorage } from "@shoal/journal";
 import { DEFAULT_QUEUE, objectiveIdOf } from "@shoal/redis";
 import { optimizeLocally } from "@shoal/worker";
 import { UsageError } from "../errors.js";
@@ -28,6 +29,11 @@ const optimizeFlags = defineFlags({
   jobs: flag.int({ value: "N", min: 1, max: 1024, default: 1, help: "trials run in parallel threads (default {default})" }),
   "trial-timeout": trialTimeoutFlag,
   study: flag.text({ value: "NAME", rule: "must not be empty", help: "the study's name (default no-name-<uuid>)" }),
+  storage: flag.text({
+    value: "FILE",
+    rule: "must name a journal file",
+    help: "keep the study in the journal file FILE (created when missing): a study of\n--study NAME already in it is resumed, and other processes may share it",
+  }),
   "log-format": { ...redisFlags["log-format"], help: "pretty (default, Optuna's lines) or json" },
   out: flag.text({ value: "DIR", rule: "must name a directory", help: "write trials.json and trials.csv to DIR" }),
   "no-progress": flag.boolean({ help: "no progress bar (it shows only on a terminal anyway)" }),
@@ -55,6 +61,11 @@ export const OPTIMIZE_USAGE = `Usage: shoal optimize <objective-module> [options
 Runs a study of the objective module's exported \`objective(trial)\` in this process, each trial in
 a worker thread. No Redis needed.
 
+With --storage FILE the study is kept in that journal file, each change written (and synced)
+as it is made, so it outlives this process: run the command again with the same --study to
+resume it (--trials counts this run's trials; finished trials are kept, a trial whose process
+died is recorded FAIL), or run several such commands at once on one file to share the study.
+
 With --redis, this process is the study's coordinator: it samples trials and enqueues them for
 \`shoal worker\` processes on any machine, records their results in Redis, and ends when the study
 has its --trials (a global budget: trials already in the study count) and none is running. One
@@ -71,6 +82,8 @@ export interface OptimizeCommand {
   objectiveModule: string | undefined;
   /** Set in cluster mode. */
   redis: { url: string; prefix: OptimizeFlags["prefix"]; queue: OptimizeFlags["queue"]; leaseWaitSeconds: OptimizeFlags["lease-wait"] } | undefined;
+  /** The journal file of the embedded study (--storage), resolved; undefined: in memory. */
+  journal: string | undefined;
   nTrials: OptimizeFlags["trials"];
   timeoutSeconds: OptimizeFlags["timeout"];
   direction: OptimizeFlags["direction"];
@@ -89,6 +102,7 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
   const { values, positionals } = parseFlags("optimize", argv, optimizeFlags);
   if (values.help) return null;
   if (positionals.length > 1) throw new UsageError(`expected one objective module, got ${positionals.length}: ${positionals.join(" ")}.`, "optimize");
+  checkStorageFlag(values.storage, values.redis, positionals.length);
   const redisUrl = values.redis ?? (positionals.length === 0 && values.study ? (env.SHOAL_REDIS_URL ?? env.REDIS_URL) : undefined);
   if (positionals.length === 0 && redisUrl === undefined) {
     throw new UsageError("missing the objective module, e.g. shoal optimize ./objective.ts --trials 100.", "optimize");
@@ -115,6 +129,7 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
       redisUrl === undefined
         ? undefined
         : { url: parseRedisFlag(redisUrl, "optimize"), prefix: values.prefix, queue: values.queue, leaseWaitSeconds: values["lease-wait"] },
+    journal: values.storage === undefined ? undefined : path.resolve(cwd, values.storage),
     nTrials: values.trials,
     timeoutSeconds: values.timeout,
     direction: values.direction,
@@ -129,6 +144,18 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
   };
 }
 
+/** --storage is the embedded mode's: not with --redis, and with the objective module to run. */
+function checkStorageFlag(storage: string | undefined, redis: string | undefined, modules: number): void {
+  if (storage === undefined) return;
+  if (redis !== undefined) {
+    throw new UsageError(
+      "--storage keeps an embedded study in a journal file, --redis runs the study on the cluster: give one of them.",
+      "optimize",
+    );
+  }
+  if (modules === 0) throw new UsageError("--storage needs the objective module, e.g. shoal optimize ./objective.ts --storage study.jsonl --trials 100.", "optimize");
+}
+
 function makeSampler(command: OptimizeCommand): Sampler {
   const seed = command.seed === undefined ? {} : { seed: command.seed };
   return command.sampler === "random" ? new RandomSampler(seed) : new TPESampler(seed);
@@ -138,11 +165,14 @@ function makeSampler(command: OptimizeCommand): Sampler {
 export async function runOptimize(command: OptimizeCommand, logger: Logger = createLogger({ format: command.logFormat })): Promise<number> {
   if (command.redis) return runCoordinatorCommand(command, command.redis, logger);
   const objectiveModule = command.objectiveModule as string;
+  // With --storage the study lives in the journal, and resumes there (Optuna's load_if_exists).
+  const journal = command.journal === undefined ? undefined : JournalFileStorage.open(command.journal, { logger });
   const study = createStudy({
     direction: command.direction,
     sampler: makeSampler(command),
     logger,
     ...(command.studyName === undefined ? {} : { studyName: command.studyName }),
+    ...(journal === undefined ? {} : { storage: journal, loadIfExists: true }),
   });
 
   let interrupts = 0;
@@ -170,6 +200,7 @@ export async function runOptimize(command: OptimizeCommand, logger: Logger = cre
   }
 
   await finish(study, command.outDir);
+  journal?.close();
   return 0;
 }
 

@@ -4,6 +4,7 @@ import { readStudyJson, StudySnapshot, writeReport } from "@shoal/viz";
 import { UsageError } from "../errors.js";
 import { defineFlags, flag, formatOptions, parseFlags, parseRedisFlag, redisFlags, type FlagValues } from "../flags.js";
 import { readStudyTrials, withQueryRedis } from "../redis-queries.js";
+import { readJournalStudy } from "./journal-queries.js";
 
 const reportFlags = defineFlags({
   out: flag.text({ value: "DIR", rule: "must name a directory", help: "where to write the report" }),
@@ -15,6 +16,11 @@ const reportFlags = defineFlags({
   redis: { ...redisFlags.redis, help: "read the study from Redis instead (with --study NAME)" },
   study: flag.text({ value: "NAME", help: "the study to read from Redis" }),
   prefix: redisFlags.prefix,
+  storage: flag.text({
+    value: "FILE",
+    rule: "must name a journal file",
+    help: "read the study from this journal file (shoal optimize --storage) instead;\n--study NAME may be left out when it holds one study",
+  }),
   png: flag.boolean({ help: "also render each plot as DIR/<plot>.png, through headless Chromium" }),
   browser: flag.text({
     value: "PATH",
@@ -35,7 +41,7 @@ ${formatOptions(reportFlags, 20)}`;
 export interface ReportCommand {
   outDir: string;
   /** The trials.json (or the directory holding it) to read the study from, or a study in Redis. */
-  from: string | { redisUrl: string; studyName: string; prefix: FlagValues<typeof reportFlags>["prefix"] };
+  from: string | { redisUrl: string; studyName: string; prefix: FlagValues<typeof reportFlags>["prefix"] } | { journal: string; studyName: string };
   png: boolean;
   browser: string | undefined;
 }
@@ -49,6 +55,12 @@ export function parseReportArgs(argv: readonly string[], cwd = process.cwd()): R
   if (values.browser !== undefined && values.png !== true) throw new UsageError("--browser is only used with --png.", "report");
   const outDir = path.resolve(cwd, values.out);
   const browser = values.browser === undefined ? undefined : path.resolve(cwd, values.browser);
+  if (values.storage !== undefined) {
+    if (values.redis !== undefined || values.from !== undefined || values.prefix !== undefined) {
+      throw new UsageError("--storage FILE reads the study from a journal file: give it without --from, --redis and --prefix.", "report");
+    }
+    return { outDir, from: { journal: path.resolve(cwd, values.storage), studyName: values.study ?? "" }, png: values.png, browser };
+  }
   if (values.redis !== undefined || values.study !== undefined) {
     if (values.redis === undefined || values.study === undefined) throw new UsageError("--redis URL and --study NAME go together.", "report");
     if (values.from !== undefined) throw new UsageError("give either --from PATH or --redis URL --study NAME, not both.", "report");
@@ -69,7 +81,9 @@ export function parseReportArgs(argv: readonly string[], cwd = process.cwd()): R
 
 /** Runs `shoal report`: reads the study, writes the report and prints where it is. */
 export async function runReport(command: ReportCommand): Promise<number> {
-  const study = typeof command.from === "string" ? await readStudyJson(command.from) : await readRedisStudy(command.from);
+  const from = command.from;
+  const study =
+    typeof from === "string" ? await readStudyJson(from) : "journal" in from ? readJournalReport(from) : await readRedisStudy(from);
   const result = await writeReport(study, { outDir: command.outDir, png: command.png, browser: command.browser });
   const pages = Object.keys(result.plotFiles).length;
   process.stdout.write(
@@ -79,7 +93,12 @@ export async function runReport(command: ReportCommand): Promise<number> {
   return 0;
 }
 
-async function readRedisStudy(from: Exclude<ReportCommand["from"], string>): Promise<StudySnapshot> {
+function readJournalReport(from: { journal: string; studyName: string }): StudySnapshot {
+  const { studyName, direction, trials } = readJournalStudy(from.journal, from.studyName, "report");
+  return new StudySnapshot(studyName, direction, trials);
+}
+
+async function readRedisStudy(from: { redisUrl: string; studyName: string; prefix: string | undefined }): Promise<StudySnapshot> {
   const { direction, trials } = await withQueryRedis(from.redisUrl, (redis) => readStudyTrials(redis, from.studyName, from.prefix, "report"));
   return new StudySnapshot(from.studyName, direction, trials);
 }
