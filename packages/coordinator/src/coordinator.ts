@@ -7,9 +7,10 @@ import {
   listWorkers,
   logConnectionOutages,
   parsePayload,
+  readStudyLease,
   RedisStorage,
-  setStudyObjective,
   ShoalKeys,
+  StudyDataLostError,
   StudyLease,
   StudyLeaseError,
   trialJobId,
@@ -50,6 +51,12 @@ const HISTORY_FREE_MIN_AHEAD = 48;
 
 /** Running trials checked against their jobs at once when reconciling. */
 const RECONCILE_AT_ONCE = 64;
+
+/**
+ * How often the coordinator reads its study's epoch back while it writes nothing (every flush
+ * reads it with its writes), so that a study Redis lost is seen within about this long.
+ */
+const STUDY_CHECK_INTERVAL_MS = 1000;
 
 type Finished = { jobId: string; result: unknown } | { jobId: string; failedReason: string };
 
@@ -99,6 +106,7 @@ class Coordinator {
   private stopRequested = false;
   /** The study stopped early, and took back its queued trials unless its lease was lost: done once. */
   private withdrew = false;
+  private studyCheckedAt = 0;
 
   constructor(private readonly o: CompiledCoordinatorOptions) {
     this.keys = new ShoalKeys(o.prefix);
@@ -111,6 +119,8 @@ class Coordinator {
     this.queueRedis.on("error", () => undefined);
     this.eventsRedis.on("error", () => undefined);
     this.storage = new RedisStorage(this.redis, this.keys, o.redisUrl);
+    // A flush that finds the study lost wakes the loop, which restores it (keepStudy).
+    this.storage.onStudyLost(() => this.wake?.());
   }
 
   /** Asks the loop to enqueue nothing more and finish once running trials are recorded. */
@@ -136,7 +146,7 @@ class Coordinator {
       ...(o.pruner ? { pruner: o.pruner } : {}),
       ...(o.logger ? { logger: o.logger } : {}),
     });
-    if (o.objectiveId) await setStudyObjective(this.redis, this.keys, o.studyName, o.objectiveId);
+    if (o.objectiveId) await this.storage.setStudyObjective(o.studyName, o.objectiveId);
 
     this.queue = new Queue(o.queue, { connection: this.queueRedis, prefix: o.prefix });
     this.outcomes = new JobOutcomeReader(
@@ -163,6 +173,7 @@ class Coordinator {
     let lastReconcile = Date.now();
     try {
       for (;;) {
+        await this.keepStudy(study, tick);
         this.drainFinished(study, tick);
         const stopped = this.stopRequested || Date.now() >= deadline;
         // Only a study stopped early takes back what it queued (the whole budget may be queued by
@@ -181,7 +192,7 @@ class Coordinator {
         }
         // A study with its whole budget queued still takes back the unstarted trials at its timeout.
         const untilDeadline = this.withdrew ? Number.POSITIVE_INFINITY : Math.max(0, deadline - Date.now());
-        await this.nextWake(Math.min(canStart ? 250 : o.reconcileIntervalMs, untilDeadline));
+        await this.nextWake(Math.min(canStart ? 250 : o.reconcileIntervalMs, untilDeadline, STUDY_CHECK_INTERVAL_MS));
         if (Date.now() - lastReconcile >= o.reconcileIntervalMs) {
           await this.reconcile(study, tick);
           lastReconcile = Date.now();
@@ -195,6 +206,56 @@ class Coordinator {
       throw StudyLeaseError.lost(o.studyName);
     }
     return study;
+  }
+
+  /**
+   * Reads the study's epoch back when no flush did for a while (STUDY_CHECK_INTERVAL_MS), and
+   * restores the study when Redis lost it.
+   */
+  private async keepStudy(study: Study, tick: () => void): Promise<void> {
+    if (Date.now() - this.studyCheckedAt >= STUDY_CHECK_INTERVAL_MS) {
+      this.studyCheckedAt = Date.now();
+      // A failed read is retried at the next check; the flushes read the epoch meanwhile.
+      await this.storage.checkStudies().catch(() => undefined);
+    }
+    if (this.storage.lostStudy(study.studyName)) await this.restoreStudy(study, tick);
+  }
+
+  /**
+   * Redis lost the study (a restart without persistence, a failover to an empty replica, a
+   * FLUSHALL): takes its lease back, writes the study back from this coordinator's copy
+   * (RedisStorage.restoreStudy) and reconciles, which enqueues again the running trials whose jobs
+   * vanished with it; one warning says so. Results that workers were returning meanwhile vanished
+   * with their jobs: those trials run again. When another coordinator took the lease first, this one
+   * writes nothing more and stops with StudyDataLostError, which says what was lost.
+   */
+  private async restoreStudy(study: Study, tick: () => void): Promise<void> {
+    const name = study.studyName;
+    const loss = this.storage.lostStudy(name);
+    if (!loss) return;
+    const lease = this.lease as StudyLease;
+    if (!(await lease.reclaim())) {
+      const holder = (await readStudyLease(this.redis, this.keys, name))?.holder ?? "another coordinator";
+      this.storage.abandonStudy(name);
+      throw new StudyDataLostError(name, `coordinator ${holder} took the study's lease before this one could restore it`, study.storage.countTrialsByState(study.studyId));
+    }
+    let restored;
+    try {
+      restored = await this.storage.restoreStudy(name);
+    } catch (error) {
+      if (error instanceof StudyDataLostError) this.storage.abandonStudy(name);
+      throw error;
+    }
+    const requeued = await this.reconcile(study, tick);
+    const ms = Date.now() - loss.detectedAt;
+    this.logger.warn(
+      { event: "study_restored", study: name, trials: restored.trials, running: restored.running, nextNumber: restored.nextNumber, requeued, ms },
+      `Study "${name}" vanished from Redis (Redis lost its data: a restart without persistence, a failover to an empty replica, ` +
+        `or FLUSHALL); restored from this coordinator's copy ${ms} ms after the loss was seen: ${restored.trials} trial(s), ` +
+        `${restored.running} running, budget used ${restored.nextNumber}. ${requeued} running trial(s) whose jobs vanished ` +
+        `with it were enqueued again and run again (results workers were returning meanwhile were lost with their jobs). ` +
+        `Run Redis with persistence (AOF) to keep this from happening.`,
+    );
   }
 
   /**
@@ -258,18 +319,23 @@ class Coordinator {
 
   /**
    * Checks each RUNNING trial against its job: records finished ones whose event was missed
-   * (a restart, a Redis outage) and enqueues again a trial whose job is gone.
+   * (a restart, a Redis outage) and enqueues again a trial whose job is gone. Returns how many
+   * it enqueued again.
    */
-  private async reconcile(study: Study, tick: () => void): Promise<void> {
+  private async reconcile(study: Study, tick: () => void): Promise<number> {
     const running = study.getTrials({ states: [TrialState.RUNNING] });
+    let requeued = 0;
     // Many at once, so a deep queue costs a few round trips rather than one per trial.
     for (let i = 0; i < running.length; i += RECONCILE_AT_ONCE) {
-      await Promise.all(running.slice(i, i + RECONCILE_AT_ONCE).map((trial) => this.reconcileTrial(study, trial.number)));
+      const added = await Promise.all(running.slice(i, i + RECONCILE_AT_ONCE).map((trial) => this.reconcileTrial(study, trial.number)));
+      requeued += added.filter(Boolean).length;
     }
     this.drainFinished(study, tick);
+    return requeued;
   }
 
-  private async reconcileTrial(study: Study, number: number): Promise<void> {
+  /** Checks one running trial against its job; true when the job was gone and is enqueued again. */
+  private async reconcileTrial(study: Study, number: number): Promise<boolean> {
     const queue = this.queue as Queue;
     const jobId = trialJobId(study.studyName, number);
     // State first, then the job: the result is stored by the same script that completes the job,
@@ -278,13 +344,14 @@ class Coordinator {
     if (state === "unknown") {
       const proposal = storedProposal(study, number);
       await queue.add("trial", trialJobData(study, number, proposal, this.o.objectiveId, this.o.seed), { ...JOB_OPTIONS, jobId });
-      return;
+      return true;
     }
-    if (state !== "completed" && state !== "failed") return;
+    if (state !== "completed" && state !== "failed") return false;
     const job = await queue.getJob(jobId);
-    if (!job) return;
+    if (!job) return false;
     if (state === "completed") this.finished.push({ jobId, result: job.returnvalue });
     else this.finished.push({ jobId, failedReason: job.failedReason });
+    return false;
   }
 
   private drainFinished(study: Study, tick: () => void): void {

@@ -1,4 +1,4 @@
-import { ShoalError } from "@shoal/core";
+import { ShoalError, type TrialState } from "@shoal/core";
 
 /** Thrown when no Redis URL was given and neither SHOAL_REDIS_URL nor REDIS_URL is set, or the URL is malformed. */
 export class RedisUrlError extends ShoalError {}
@@ -40,5 +40,49 @@ export class StudyLeaseError extends ShoalError {
   /** The error of a coordinator whose lease `holder` took while it ran. */
   static lost(studyName: string, holder = "another coordinator"): StudyLeaseError {
     return new StudyLeaseError(studyName, holder, 0, false, true);
+  }
+}
+
+/**
+ * Thrown when a study hash exists but lacks the fields written as the study was created: Redis
+ * lost the study's data (restarted without persistence, failed over to an empty replica,
+ * FLUSHALL) and later writes re-created part of it. Its running coordinator restores it.
+ */
+export class PartialStudyError extends ShoalError {
+  constructor(
+    readonly studyName: string,
+    readonly key: string,
+    readonly fields: readonly string[],
+  ) {
+    super(
+      `Study "${studyName}" is incomplete in Redis: its hash ${key} holds only ${fields.map((f) => `"${f}"`).join(", ")}, ` +
+        `not the direction and creation time it was created with. Redis lost the study's data (restarted without ` +
+        `persistence, failed over to an empty replica, or FLUSHALL). Its coordinator, while it runs, restores the study ` +
+        `within a second or two: try again then. With no coordinator running it, what is left is partial: delete the ` +
+        `study's keys (${key} and ${key}:*) to start it anew.`,
+    );
+  }
+}
+
+/**
+ * Thrown by a coordinator that found its study gone from Redis (Redis lost its data) and could not
+ * restore it from its own copy: another coordinator took the study's lease meanwhile, or a new
+ * study of the same name was created there. Says what was lost from Redis.
+ */
+export class StudyDataLostError extends ShoalError {
+  constructor(
+    readonly studyName: string,
+    readonly why: string,
+    /** The study's trials by state, as this coordinator held them: what Redis lost. */
+    readonly lost: Readonly<Record<TrialState, number>>,
+  ) {
+    const total = lost.COMPLETE + lost.PRUNED + lost.FAIL + lost.RUNNING + lost.WAITING;
+    super(
+      `Redis lost study "${studyName}" (its hash vanished: a restart without persistence, a failover to an empty ` +
+        `replica, or FLUSHALL) and this coordinator could not restore it: ${why}. Lost from Redis: ${total} ` +
+        `trial(s) (${lost.COMPLETE} complete, ${lost.PRUNED} pruned, ${lost.FAIL} failed, ${lost.RUNNING} running, ` +
+        `${lost.WAITING} waiting), their params, values and attrs, the study's attrs and the budget used; this ` +
+        `coordinator stopped without writing them. Run Redis with persistence (AOF).`,
+    );
   }
 }

@@ -10,10 +10,10 @@ export {
   resolveRedisUrl,
   type RedisUrlParts,
 } from "./connection.js";
-export { MalformedPayloadError, RedisUrlError, StudyLeaseError } from "./errors.js";
+export { MalformedPayloadError, PartialStudyError, RedisUrlError, StudyDataLostError, StudyLeaseError } from "./errors.js";
 export { checkKeyName, DEFAULT_PREFIX, DEFAULT_QUEUE, ShoalKeys, trialJobId } from "./keys.js";
 export { parsePayload } from "./parse-payload.js";
-export { RedisStorage } from "./redis-storage.js";
+export { RedisStorage, type RestoredStudy, type StudyLoss } from "./redis-storage.js";
 export {
   frozenTrialFromHash,
   trialEndOf,

@@ -2,10 +2,12 @@ import { createLogger, RandomSampler, TrialPruned, TrialState } from "@shoal/cor
 import { useTestRedis } from "@shoal/testing";
 import type { Redis } from "ioredis";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MalformedPayloadError } from "./errors.js";
+import { MalformedPayloadError, PartialStudyError, StudyDataLostError } from "./errors.js";
 import { ShoalKeys } from "./keys.js";
-import { RedisStorage } from "./redis-storage.js";
+import { RedisStorage, type StudyLoss } from "./redis-storage.js";
 import { createStudy, loadStudy } from "./study-factory.js";
+import { readStudyHash } from "./study-hash.js";
+import { readRunningTrialNumbers } from "./study-reads.js";
 
 const logger = createLogger({ level: "silent" });
 
@@ -118,5 +120,147 @@ describe("RedisStorage", () => {
     await expect(storage.loadStudy("broken")).rejects.toThrow(MalformedPayloadError);
     await expect(storage.loadStudy("broken")).rejects.toThrow(/trial hash .*broken:trial:0 in Redis: field "state"/);
     await storage.close();
+  });
+
+  describe("a study that Redis lost", () => {
+    /** What a restart without persistence or a FLUSHALL does to a study: every key of it gone. */
+    async function forget(name: string): Promise<void> {
+      const keys = new ShoalKeys(redis.prefix);
+      const found = await client.keys(`${keys.study(name)}*`);
+      await client.del(keys.studies(), ...found);
+    }
+
+    it("is flagged lost by the next flush that writes to it, or by checkStudies while it writes nothing", async () => {
+      const keys = new ShoalKeys(redis.prefix);
+      const storage = RedisStorage.connect(redis.url, { prefix: redis.prefix });
+      const seen: Array<[string, StudyLoss["how"]]> = [];
+      storage.onStudyLost((name, loss) => seen.push([name, loss.how]));
+      const idle = await createStudy({ storage, studyName: "idle", sampler: new RandomSampler({ seed: 2 }), logger });
+      await idle.optimize((t) => t.suggestFloat("x", 0, 1), { nTrials: 2 });
+      const busyId = storage.createStudy("busy", "minimize");
+      await storage.flush();
+      await storage.checkStudies();
+      expect(storage.lostStudy("idle")).toBeNull();
+      expect(seen).toEqual([]);
+
+      await forget("idle");
+      await storage.checkStudies();
+      expect(storage.lostStudy("idle")?.how).toBe("missing");
+
+      // A flush's writes re-create part of the hash (its trial count): the same MULTI sees the epoch gone.
+      await forget("busy");
+      storage.createTrial(busyId);
+      await storage.flush();
+      expect(storage.lostStudy("busy")?.how).toBe("missing");
+      expect(await client.hkeys(keys.study("busy"))).toEqual(["nextNumber"]);
+      await storage.checkStudies(); // once per loss
+      expect(seen).toEqual([["idle", "missing"], ["busy", "missing"]]);
+
+      // The partial hash names the loss to readers instead of a bad field.
+      const partial = await readStudyHash(client, keys, "busy").catch((e: unknown) => e);
+      expect(partial).toBeInstanceOf(PartialStudyError);
+      expect((partial as Error).message).toMatch(/^Study "busy" is incomplete in Redis: its hash \S+ holds only "nextNumber", .* Redis lost the study's data/);
+
+      // Another study of that name created meanwhile is not written over.
+      storage.createStudy("other", "minimize");
+      await storage.flush();
+      await client.hset(keys.study("other"), "epoch", "someone-else");
+      await storage.checkStudies();
+      expect(storage.lostStudy("other")?.how).toBe("replaced");
+      await expect(storage.restoreStudy("other")).rejects.toThrow(StudyDataLostError);
+      await expect(storage.restoreStudy("other")).rejects.toThrow(/could not restore it: a new study of that name was created in Redis meanwhile\. Lost from Redis: 0 trial/);
+      await storage.close();
+    });
+
+    it("is written back whole by restoreStudy: loadStudy then reads exactly what the storage held", async () => {
+      const keys = new ShoalKeys(redis.prefix);
+      const storage = RedisStorage.connect(redis.url, { prefix: redis.prefix });
+      const study = await createStudy({ storage, studyName: "restored", direction: "maximize", sampler: new RandomSampler({ seed: 3 }), logger });
+      await study.optimize(
+        (t) => {
+          const x = t.suggestFloat("x", 0, 1);
+          t.suggestCategorical("c", ["a", null, true]);
+          t.report(x / 2, 0);
+          t.report(x, 1);
+          t.setUserAttr("note", { n: t.number });
+          if (t.number === 2) throw new TrialPruned();
+          if (t.number === 3) return Number.NaN;
+          return x;
+        },
+        { nTrials: 6 },
+      );
+      study.setUserAttr("owner", { team: "ml" });
+      study.enqueueTrial({ x: 0.5 });
+      const running = study.ask();
+      running.suggestFloat("x", 0, 1);
+      const studyId = study.studyId;
+      storage.createTrial(studyId, { state: TrialState.WAITING, systemAttrs: { fixedParams: { x: 0.25 } } });
+      await storage.setStudyObjective("restored", "objective.mjs@0123");
+      await storage.flush();
+      const hashBefore = await readStudyHash(client, keys, "restored");
+      expect(hashBefore?.epoch).toMatch(/^[0-9a-f]{16}$/);
+
+      await forget("restored");
+      study.setUserAttr("after", 1); // a write after the loss: it re-creates part of the hash
+      await storage.flush();
+      expect(storage.lostStudy("restored")).not.toBeNull();
+      const restored = await storage.restoreStudy("restored");
+      expect(restored).toEqual({ trials: 8, running: 1, waiting: 1, nextNumber: 8 });
+      expect(storage.lostStudy("restored")).toBeNull();
+
+      expect(await readStudyHash(client, keys, "restored")).toEqual({
+        ...hashBefore,
+        reported: true,
+        userAttrs: { owner: { team: "ml" }, after: 1 },
+      });
+      expect(await client.smembers(keys.studies())).toContain("restored");
+      expect(await readRunningTrialNumbers(client, keys, "restored")).toEqual([running.number]);
+      const reader = RedisStorage.connect(redis.url, { prefix: redis.prefix });
+      expect(await reader.loadStudy("restored")).toBe(true);
+      const readId = reader.getStudyIdFromName("restored");
+      const strip = (trials: readonly { trialId: number }[]) => trials.map(({ trialId: _id, ...rest }) => rest);
+      expect(strip(reader.getAllTrials(readId))).toEqual(strip(storage.getAllTrials(studyId)));
+      expect(reader.getStudyUserAttrs(readId)).toEqual(storage.getStudyUserAttrs(studyId));
+      expect(reader.getStudyDirection(readId)).toBe("maximize");
+      expect(reader.getBestTrial(readId)?.number).toBe(storage.getBestTrial(studyId)?.number);
+      await reader.close();
+
+      // It goes on from there: later writes land on the restored study, numbered after it.
+      storage.setTrialState(running.trialId, TrialState.COMPLETE, 0.75);
+      storage.createTrial(studyId);
+      await storage.flush();
+      await storage.checkStudies();
+      expect(storage.lostStudy("restored")).toBeNull();
+      expect((await readStudyHash(client, keys, "restored"))?.nextNumber).toBe(9);
+      expect(await client.hget(keys.trial("restored", running.number), "state")).toBe("COMPLETE");
+      await storage.close();
+    });
+
+    it("gives an older study without an epoch one as it loads", async () => {
+      const keys = new ShoalKeys(redis.prefix);
+      await client.hset(keys.study("old"), { direction: "minimize", createdAt: new Date().toISOString(), nextNumber: "0" });
+      const storage = RedisStorage.connect(redis.url, { prefix: redis.prefix });
+      await storage.loadStudy("old");
+      const epoch = await client.hget(keys.study("old"), "epoch");
+      expect(epoch).toMatch(/^[0-9a-f]{16}$/);
+      await forget("old");
+      await storage.checkStudies();
+      expect(storage.lostStudy("old")?.how).toBe("missing");
+      await storage.close();
+    });
+
+    it("writes nothing more of a study it abandoned", async () => {
+      const keys = new ShoalKeys(redis.prefix);
+      const storage = RedisStorage.connect(redis.url, { prefix: redis.prefix });
+      const studyId = storage.createStudy("given-up", "minimize");
+      await storage.flush();
+      await forget("given-up");
+      storage.createTrial(studyId);
+      storage.abandonStudy("given-up");
+      storage.createTrial(studyId);
+      await storage.flush();
+      expect(await client.exists(keys.study("given-up"), keys.trial("given-up", 0), keys.trial("given-up", 1))).toBe(0);
+      await storage.close();
+    });
   });
 });

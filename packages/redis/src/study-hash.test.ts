@@ -6,11 +6,13 @@ import { ShoalKeys } from "./keys.js";
 import { trialEndOf, trialResultSchema, type TrialResult } from "./schemas.js";
 import {
   bestTrialFields,
+  ensureStudyEpoch,
   markStudyReported,
   newStudyFields,
   parseStudyHash,
   readStudyHash,
   setStudyObjective,
+  studyHashFields,
   studyUserAttrFields,
   trialCountFields,
 } from "./study-hash.js";
@@ -19,7 +21,7 @@ import { readTrialProgress, writeIntermediateValue } from "./trial-values.js";
 describe("the study hash", () => {
   it("parses back every field it writes", () => {
     const raw = {
-      ...newStudyFields("maximize", new Date("2026-12-01T00:00:00.000Z")),
+      ...newStudyFields("maximize", new Date("2026-12-01T00:00:00.000Z"), "e1"),
       ...trialCountFields(7),
       ...bestTrialFields({ number: 3, value: 0.25 }),
       ...studyUserAttrFields("owner", { team: "ml" }),
@@ -35,10 +37,24 @@ describe("the study hash", () => {
     });
   });
 
+  it("writes a whole hash (a restored study's) that parses back to what it was given", () => {
+    const content = {
+      direction: "minimize", createdAt: "2026-12-01T00:00:00.000Z", nextNumber: 9, best: { number: 4, value: -1.5 },
+      objective: "o.mjs@12", reported: true, epoch: "abcd", userAttrs: { k: [1, 2] },
+    } as const;
+    expect(parseStudyHash("study hash s", studyHashFields(content))).toEqual({
+      direction: "minimize", createdAt: content.createdAt, nextNumber: 9, bestTrial: 4, bestValue: -1.5,
+      objective: "o.mjs@12", reported: true, epoch: "abcd", userAttrs: { k: [1, 2] },
+    });
+    const bare = parseStudyHash("study hash s", studyHashFields({ ...content, best: null, objective: null, reported: false, userAttrs: {} }));
+    expect(bare).toMatchObject({ bestTrial: null, reported: false, userAttrs: {} });
+    expect(bare).not.toHaveProperty("objective");
+  });
+
   it("names the bad field of a malformed hash", () => {
     expect(() => parseStudyHash("study hash s", { createdAt: "x" })).toThrow(MalformedPayloadError);
     expect(() => parseStudyHash("study hash s", { createdAt: "x" })).toThrow(/field "direction"/);
-    const bad = { ...newStudyFields("minimize", new Date()), "userAttr:k": "{nope" };
+    const bad = { ...newStudyFields("minimize", new Date(), "e1"), "userAttr:k": "{nope" };
     expect(() => parseStudyHash("study hash s", bad)).toThrow('Malformed study hash s in Redis: field "userAttr:k": is not JSON');
   });
 });
@@ -53,12 +69,16 @@ describe("a worker's reads and writes", () => {
   });
 
   it("stamps the objective and the reported flag, and reads trials' progress", async () => {
-    await redis.hset(keys.study("w"), newStudyFields("minimize", new Date()));
+    await redis.hset(keys.study("w"), newStudyFields("minimize", new Date(), "e1"));
     expect((await readStudyHash(redis, keys, "w"))?.reported).toBe(false);
     await setStudyObjective(redis, keys, "w", "obj@abc");
     await markStudyReported(redis, keys, "w");
     expect(await readStudyHash(redis, keys, "w")).toMatchObject({ objective: "obj@abc", reported: true });
     expect(await readStudyHash(redis, keys, "missing")).toBeNull();
+    // An epoch given only to an existing hash without one; a missing hash is not created.
+    expect(await ensureStudyEpoch(redis, keys, "w", "new")).toBe("e1");
+    expect(await ensureStudyEpoch(redis, keys, "missing", "new")).toBeNull();
+    expect(await redis.exists(keys.study("missing"))).toBe(0);
 
     await redis.hset(keys.trial("w", 0), { state: "COMPLETE", value: "1.5" });
     await redis.hset(keys.trial("w", 1), { state: "RUNNING", value: "" });

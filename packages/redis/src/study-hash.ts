@@ -1,7 +1,8 @@
+import { randomBytes } from "node:crypto";
 import type { StudyDirection } from "@shoal/core";
-import type { Redis } from "ioredis";
+import type { ChainableCommander, Redis } from "ioredis";
 import { z } from "zod";
-import { MalformedPayloadError } from "./errors.js";
+import { MalformedPayloadError, PartialStudyError } from "./errors.js";
 import type { ShoalKeys } from "./keys.js";
 import { parsePayload } from "./parse-payload.js";
 
@@ -20,6 +21,12 @@ const FIELD = {
   objective: "objective",
   /** "1" once any trial reported an intermediate value: workers' pruners read values only then. */
   reported: "reported",
+  /**
+   * A random id written as the study is created (or, for a study older than the field, as it is
+   * first loaded): its coordinator reads it back with every batch of writes, and a hash without it
+   * means Redis lost the study (see RedisStorage.restoreStudy).
+   */
+  epoch: "epoch",
 } as const;
 
 /** Study user attrs are `userAttr:<key>` fields holding JSON. */
@@ -42,6 +49,7 @@ export const studyHashSchema = z.object({
     .string()
     .optional()
     .transform((s) => s !== undefined),
+  [FIELD.epoch]: z.string().optional(),
 });
 
 /** A study hash as read from Redis. */
@@ -62,16 +70,79 @@ export function parseStudyHash(what: string, raw: Record<string, string>): Study
   return { ...parsed, userAttrs };
 }
 
-/** A study's hash, parsed; null when there is no such study. */
+/**
+ * A study's hash, parsed; null when there is no such study. PartialStudyError when the hash lacks
+ * both `direction` and `createdAt`: those are written together as the study is created and never
+ * again, so such a hash was re-created by later writes after Redis lost the study.
+ */
 export async function readStudyHash(redis: Redis, keys: ShoalKeys, studyName: string): Promise<StudyHash | null> {
   const raw = await redis.hgetall(keys.study(studyName));
   if (Object.keys(raw).length === 0) return null;
+  if (!Object.hasOwn(raw, FIELD.direction) && !Object.hasOwn(raw, FIELD.createdAt)) {
+    throw new PartialStudyError(studyName, keys.study(studyName), Object.keys(raw));
+  }
   return parseStudyHash(`study hash ${keys.study(studyName)}`, raw);
 }
 
+/** A new random study epoch (see FIELD.epoch). */
+export function newStudyEpoch(): string {
+  return randomBytes(8).toString("hex");
+}
+
 /** The fields of a study hash as the study is created. */
-export function newStudyFields(direction: StudyDirection, createdAt: Date): Record<string, string> {
-  return { [FIELD.direction]: direction, [FIELD.createdAt]: createdAt.toISOString(), [FIELD.nextNumber]: "0" };
+export function newStudyFields(direction: StudyDirection, createdAt: Date, epoch: string): Record<string, string> {
+  return { [FIELD.direction]: direction, [FIELD.createdAt]: createdAt.toISOString(), [FIELD.nextNumber]: "0", [FIELD.epoch]: epoch };
+}
+
+/** Everything a study hash holds, as its coordinator knows it: what restoring a lost study writes back. */
+export interface StudyHashContent {
+  direction: StudyDirection;
+  createdAt: string;
+  nextNumber: number;
+  best: { number: number; value: number | null } | null;
+  objective: string | null;
+  reported: boolean;
+  epoch: string;
+  userAttrs: Readonly<Record<string, unknown>>;
+}
+
+/** The fields of a whole study hash (readStudyHash reads exactly this back). */
+export function studyHashFields(s: StudyHashContent): Record<string, string> {
+  const fields: Record<string, string> = {
+    [FIELD.direction]: s.direction,
+    [FIELD.createdAt]: s.createdAt,
+    ...trialCountFields(s.nextNumber),
+    [FIELD.epoch]: s.epoch,
+  };
+  if (s.best) Object.assign(fields, bestTrialFields(s.best));
+  if (s.objective !== null) fields[FIELD.objective] = s.objective;
+  if (s.reported) fields[FIELD.reported] = "1";
+  for (const [key, value] of Object.entries(s.userAttrs)) Object.assign(fields, studyUserAttrFields(key, value));
+  return fields;
+}
+
+/**
+ * Gives a study without an epoch (created before the field existed) `epoch`, unless it has one,
+ * and returns the study's epoch. Null when the study hash does not exist.
+ */
+export async function ensureStudyEpoch(redis: Redis, keys: ShoalKeys, studyName: string, epoch: string): Promise<string | null> {
+  const key = keys.study(studyName);
+  // Only an existing hash gets one: HSETNX on a missing key would create a partial hash.
+  const replies = await redis.eval(
+    `if redis.call("EXISTS", KEYS[1]) == 0 then return false end
+redis.call("HSETNX", KEYS[1], ARGV[1], ARGV[2])
+return redis.call("HGET", KEYS[1], ARGV[1])`,
+    1,
+    key,
+    FIELD.epoch,
+    epoch,
+  );
+  return typeof replies === "string" ? replies : null;
+}
+
+/** Queues a read of the study's epoch on `commands` (its reply: the epoch, or null when the study hash has none). */
+export function queueStudyEpochRead(commands: ChainableCommander, keys: ShoalKeys, studyName: string): void {
+  commands.hget(keys.study(studyName), FIELD.epoch);
 }
 
 /** The field that holds how many trials the study created. */

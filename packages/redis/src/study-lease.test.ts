@@ -47,4 +47,16 @@ describe("StudyLease", () => {
     await lease.release();
     expect(await redis.get(keys.lease("outage"))).toBe("host:6:b");
   });
+
+  it("reclaims at once a lease that vanished (Redis lost its data), but not one another holder took", async () => {
+    const lease = await StudyLease.acquire(redis, keys, "flushed", "host:7:a", { ttlMs: 60_000 });
+    await redis.del(keys.lease("flushed"));
+    expect(await lease.reclaim()).toBe(true);
+    expect(await redis.get(keys.lease("flushed"))).toBe("host:7:a");
+    await redis.set(keys.lease("flushed"), "host:8:b", "PX", 60_000);
+    expect(await lease.reclaim()).toBe(false);
+    expect(lease.isLost).toBe(true);
+    await lease.release();
+    expect(await redis.get(keys.lease("flushed"))).toBe("host:8:b");
+  });
 });

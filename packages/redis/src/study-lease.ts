@@ -31,6 +31,7 @@ export class StudyLease {
     private readonly key: string,
     readonly holder: string,
     private readonly ttlMs: number,
+    private readonly onLost?: () => void,
   ) {}
 
   /**
@@ -64,22 +65,32 @@ export class StudyLease {
       seen = { holder: current, ttl };
       await new Promise((r) => setTimeout(r, Math.min(Math.max(ttl, 50), 250)));
     }
-    const lease = new StudyLease(redis, key, holder, ttlMs);
+    const lease = new StudyLease(redis, key, holder, ttlMs, options.onLost);
     lease.timer = setInterval(() => {
-      redis
-        .eval(RENEW, 1, key, holder, String(ttlMs))
-        .then((renewed) => {
-          if (renewed === 0 && !lease.lost) {
-            lease.lost = true;
-            options.onLost?.();
-          }
-        })
-        .catch(() => {
-          // Redis unreachable: try again at the next tick; the TTL covers short outages.
-        });
+      lease.renew().catch(() => {
+        // Redis unreachable: try again at the next tick; the TTL covers short outages.
+      });
     }, Math.max(100, Math.floor(ttlMs / 3)));
     lease.timer.unref();
     return lease;
+  }
+
+  /**
+   * Renews the lease now, or takes it back when it vanished (it ran out, or Redis lost its data)
+   * with nobody else taking it: true while this holder has it. A coordinator calls it before
+   * writing back a study that Redis lost, rather than wait for the next renewal.
+   */
+  async reclaim(): Promise<boolean> {
+    if (!this.lost) await this.renew();
+    return !this.lost;
+  }
+
+  private async renew(): Promise<void> {
+    const renewed = await this.redis.eval(RENEW, 1, this.key, this.holder, String(this.ttlMs));
+    if (renewed === 0 && !this.lost) {
+      this.lost = true;
+      this.onLost?.();
+    }
   }
 
   /** True once a renewal found the lease held by someone else. */

@@ -12,7 +12,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { fixture, repoRoot } from "./paths.js";
-import { startTestRedis, type TestRedis } from "./redis-server.js";
+import { startTestRedis, type TestRedis, type TestRedisOptions } from "./redis-server.js";
 import { runShoal, shoalBin, type CliResult } from "./run-cli.js";
 import { waitFor, WaitAborted } from "./wait-for.js";
 
@@ -285,14 +285,15 @@ function pidAlive(pid: number): boolean {
 /**
  * Registers the file's hooks: one Redis server for the file, a fresh Cluster (prefix) per test,
  * every process killed after each test and a leak check that fails the test otherwise.
+ * `persistence: "none"` gives a server that comes back empty from `server().restart()`.
  */
-export function useCluster(): { cluster(): Promise<Cluster>; server(): TestRedis } {
+export function useCluster(options: Pick<TestRedisOptions, "persistence"> = {}): { cluster(): Promise<Cluster>; server(): TestRedis } {
   let server: TestRedis | null = null;
   let redis: Redis | null = null;
   const clusters: Cluster[] = [];
 
   beforeAll(async () => {
-    server = await startTestRedis({ own: true });
+    server = await startTestRedis({ ...options, own: true });
     redis = new Redis(server.url, { maxRetriesPerRequest: null });
     redis.on("error", () => undefined); // down during a Redis restart: commands wait in the offline queue
   });

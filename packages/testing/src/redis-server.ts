@@ -15,8 +15,23 @@ export interface TestRedis {
   owned: boolean;
   /** Stops the server (owned) or deletes the prefix's keys (shared). */
   stop(): Promise<void>;
-  /** Kills the server and starts it again on the same port and data dir (AOF on). Owned only. */
+  /**
+   * Kills the server and starts it again on the same port and data dir. Owned only. With AOF on
+   * (the default) it comes back with its data; spawned with `persistence: "none"`, empty.
+   */
   restart(downMs?: number): Promise<void>;
+}
+
+/** Options of startTestRedis. */
+export interface TestRedisOptions {
+  /** A server of this test's own (spawned), which it may restart. */
+  own?: boolean;
+  /**
+   * A spawned server's persistence: `"aof"` (default: AOF, fsync always) keeps everything
+   * acknowledged across a restart; `"none"` (`--appendonly no --save ""`, what a Redis without
+   * persistence does) comes back empty from a restart. Applies to spawned servers only.
+   */
+  persistence?: "aof" | "none";
 }
 
 async function freePort(): Promise<number> {
@@ -65,9 +80,10 @@ async function dockerAnswers(): Promise<boolean> {
 
 /**
  * A Redis for a test: REDIS_URL when set (with a fresh prefix), else a container when a Docker
- * engine answers, else a `redis-server` spawned on a free port with AOF on (`restart` works there).
+ * engine answers, else a `redis-server` spawned on a free port with AOF on, or none (`persistence`;
+ * `restart` works there).
  */
-export async function startTestRedis(options: { own?: boolean } = {}): Promise<TestRedis> {
+export async function startTestRedis(options: TestRedisOptions = {}): Promise<TestRedis> {
   const prefix = `shoaltest-${randomUUID().slice(0, 8)}`;
   if (process.env.REDIS_URL && !options.own) {
     const url = process.env.REDIS_URL;
@@ -102,10 +118,10 @@ export async function startTestRedis(options: { own?: boolean } = {}): Promise<T
       },
     };
   }
-  return spawnRedisServer(prefix);
+  return spawnRedisServer(prefix, options.persistence ?? "aof");
 }
 
-async function spawnRedisServer(prefix: string): Promise<TestRedis> {
+async function spawnRedisServer(prefix: string, persistence: "aof" | "none"): Promise<TestRedis> {
   const port = await freePort();
   const dir = await mkdtemp(path.join(tmpdir(), "shoal-redis-"));
   const url = `redis://127.0.0.1:${port}`;
@@ -113,8 +129,9 @@ async function spawnRedisServer(prefix: string): Promise<TestRedis> {
   const start = async () => {
     child = spawn(
       "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "yes",
-        "--appendfsync", "always", "--maxmemory-policy", "noeviction", "--protected-mode", "no"],
+      ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "",
+        ...(persistence === "aof" ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"]),
+        "--maxmemory-policy", "noeviction", "--protected-mode", "no"],
       { stdio: "ignore" },
     );
     await waitForPong(url);

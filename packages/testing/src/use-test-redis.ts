@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from "ioredis";
 import { afterAll, beforeAll } from "vitest";
-import { startTestRedis, type TestRedis } from "./redis-server.js";
+import { startTestRedis, type TestRedis, type TestRedisOptions } from "./redis-server.js";
 
 /** A test file's Redis, from useTestRedis: usable inside its tests and hooks. */
 export interface TestRedisHandle {
@@ -19,7 +19,7 @@ export interface TestRedisHandle {
  * One Redis for a test file (see startTestRedis): started before its tests, stopped after them,
  * with a client and every client made by `connect` closed.
  */
-export function useTestRedis(options: { own?: boolean } = {}): TestRedisHandle {
+export function useTestRedis(options: TestRedisOptions = {}): TestRedisHandle {
   let server: TestRedis | null = null;
   let client: Redis | null = null;
   const clients: Redis[] = [];

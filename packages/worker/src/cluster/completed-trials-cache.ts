@@ -1,5 +1,5 @@
 import { TrialState, type FrozenTrial, type StudyDirection, type StudyView } from "@shoal/core";
-import { markStudyReported, readStudyHash, readTrialProgress, type ShoalKeys } from "@shoal/redis";
+import { MalformedPayloadError, markStudyReported, PartialStudyError, readStudyHash, readTrialProgress, type ShoalKeys, type StudyHash } from "@shoal/redis";
 import type { Redis } from "ioredis";
 
 /**
@@ -17,6 +17,7 @@ export class CompletedTrialsCache {
   private refreshing: Promise<void> | null = null;
   /** This worker has flagged the study as one whose trials report. */
   private flagged = false;
+  private missing = false;
 
   constructor(
     private readonly redis: Redis,
@@ -34,6 +35,14 @@ export class CompletedTrialsCache {
         return states && !states.includes(TrialState.COMPLETE) ? [] : this.sorted;
       },
     };
+  }
+
+  /**
+   * The study's hash was missing, partial or malformed at the last refresh: Redis lost the study
+   * (or it never existed). While so, every refresh reads it again.
+   */
+  get studyMissing(): boolean {
+    return this.missing;
   }
 
   /** Refreshes when older than maxAgeMs; concurrent callers share one refresh. */
@@ -59,9 +68,23 @@ export class CompletedTrialsCache {
   }
 
   private async read(): Promise<void> {
-    const hash = await readStudyHash(this.redis, this.keys, this.studyName);
+    let hash: StudyHash | null;
+    try {
+      hash = await readStudyHash(this.redis, this.keys, this.studyName);
+    } catch (error) {
+      if (!(error instanceof PartialStudyError || error instanceof MalformedPayloadError)) throw error;
+      hash = null;
+    }
+    if (hash === null) {
+      this.missing = true;
+      // Restored by its coordinator, the study may lack the reported flag this worker set: set it again.
+      this.flagged = false;
+      this.readAt = 0;
+      return;
+    }
+    this.missing = false;
     // A study whose trials never report has nothing for a pruner: its trials are not read at all.
-    if (!hash?.reported) {
+    if (!hash.reported) {
       this.readAt = Date.now();
       return;
     }

@@ -22,7 +22,7 @@ import {
   type TrialResult,
   type WorkerAnnouncement,
 } from "@shoal/redis";
-import { UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { TrialRunner } from "../trial-runner.js";
 import { CompletedTrialsCache } from "./completed-trials-cache.js";
@@ -37,6 +37,25 @@ import { RemoteTrial } from "./remote-trial.js";
 const PREFETCH_BELOW_MS = 20;
 /** Trials timed before the worker judges their pace. */
 const PACE_AFTER_TRIALS = 5;
+
+/**
+ * A job whose study hash is missing or partial (Redis lost the study; its coordinator restores it
+ * within a second or two) goes back to the queue for this long, and runs once the study is back.
+ */
+const STUDY_MISSING_RETRY_MS = 1000;
+/**
+ * After this long of putting back a study's jobs, the study is taken for gone (no coordinator
+ * restores it) and its jobs are refused as failed, with a reason that names it.
+ */
+export const STUDY_MISSING_GIVE_UP_MS = 60_000;
+
+/**
+ * BullMQ's errors for a job whose keys or lock vanished under the worker running it: the job
+ * cannot be finished, so its result is dropped (the trial runs again elsewhere).
+ */
+const JOB_GONE = /^(?:(Missing key)|Missing lock|Lock mismatch|could not renew lock) for job (\S+?)\.?(?:\s|$)/;
+/** Job ids whose vanishing was logged (one line per job), kept at most this many. */
+const LOGGED_GONE_JOBS = 1000;
 
 /**
  * A worker's states:
@@ -72,6 +91,9 @@ export class QueueWorker {
   private announceTimer: NodeJS.Timeout | null = null;
   private readonly startedAt = new Date().toISOString();
   private stopping: Promise<void> | null = null;
+  /** Per study whose hash was found missing: since when its jobs are put back (one episode). */
+  private readonly studyMissingSince = new Map<string, number>();
+  private readonly loggedGoneJobs = new Set<string>();
 
   constructor(options: QueueWorkerOptions) {
     this.o = compileQueueWorkerOptions(options);
@@ -114,13 +136,11 @@ export class QueueWorker {
       // While Redis is down, BullMQ reports each reconnection attempt: the outage is logged once already.
       if (this.redis.status !== "ready") return;
       // After an outage longer than the lock duration, a job's lock has expired and the stalled
-      // check has taken the trial back: expected, and its result is not lost (the trial re-runs).
-      const lockLost = /^Missing lock for job (\S+)\./.exec(error.message);
-      if (lockLost) {
-        this.logger.warn(
-          { event: "job_lock_lost", jobId: lockLost[1] },
-          `Job ${lockLost[1]}: its lock expired (Redis was unreachable for longer than --lock-duration); the trial was taken back and runs again.`,
-        );
+      // check has taken the trial back; after Redis lost its data, the job's keys are gone and the
+      // coordinator enqueues the trial again. Either way the trial runs again: one line per job.
+      const gone = JOB_GONE.exec(error.message);
+      if (gone) {
+        this.noteJobGone(gone[2] as string, gone[1] !== undefined);
         return;
       }
       this.logger.warn({ event: "worker_error", err: error }, `Worker: ${error.message}`);
@@ -193,6 +213,8 @@ export class QueueWorker {
   private async runTrial(job: Job, token: string | undefined, data: TrialJob): Promise<TrialResult> {
     const cache = this.cacheFor(data.study);
     await cache.refresh();
+    if (cache.studyMissing) return this.putBackForMissingStudy(job, token, data.study);
+    this.noteStudyPresent(data.study);
     const trial = new RemoteTrial(data, this.pruner, cache.view(data.direction), (step, value) => {
       void writeIntermediateValue(this.redis, this.keys, data.study, data.number, step, value).catch(() => undefined);
       void cache.noteReport().catch(() => undefined);
@@ -227,6 +249,56 @@ export class QueueWorker {
       prunedMessage: end.prunedMessage,
       datetimeComplete: complete.toISOString(),
     };
+  }
+
+  /**
+   * The job's study hash is missing or partial (Redis lost it): the trial is not run, nor failed,
+   * but put back in the queue for STUDY_MISSING_RETRY_MS, until its coordinator has restored the
+   * study; logged once per study and episode. After STUDY_MISSING_GIVE_UP_MS of it, refused.
+   */
+  private async putBackForMissingStudy(job: Job, token: string | undefined, study: string): Promise<never> {
+    const now = Date.now();
+    const since = this.studyMissingSince.get(study);
+    if (since === undefined) {
+      this.studyMissingSince.set(study, now);
+      this.logger.warn(
+        { event: "study_missing", study },
+        `Study "${study}" is missing or incomplete in Redis (did Redis lose its data?): its jobs go back to the queue, ` +
+          `a second at a time, until its coordinator restores it (at most ${STUDY_MISSING_GIVE_UP_MS / 1000} s).`,
+      );
+    } else if (now - since >= STUDY_MISSING_GIVE_UP_MS) {
+      throw new UnrecoverableError(
+        `Study "${study}" has been missing or incomplete in Redis for ${Math.round((now - since) / 1000)} s: no coordinator ` +
+          `restored it (was it deleted, or did Redis lose it with nobody coordinating it?). Start its coordinator, or remove its jobs.`,
+      );
+    }
+    if (token === undefined) throw new UnrecoverableError(`Job ${job.id ?? "?"} of the missing study "${study}" has no lock token to put it back with.`);
+    await job.moveToDelayed(now + STUDY_MISSING_RETRY_MS, token);
+    throw new DelayedError();
+  }
+
+  /** The study's hash is there: ends an episode of putting its jobs back. */
+  private noteStudyPresent(study: string): void {
+    const since = this.studyMissingSince.get(study);
+    if (since === undefined) return;
+    this.studyMissingSince.delete(study);
+    this.logger.info(
+      { event: "study_back", study, ms: Date.now() - since },
+      `Study "${study}" is back in Redis after ${((Date.now() - since) / 1000).toFixed(1)} s: its jobs run again.`,
+    );
+  }
+
+  /** One line per job whose keys (`keysGone`) or lock vanished under this worker: its result is dropped, the trial runs again. */
+  private noteJobGone(jobId: string, keysGone: boolean): void {
+    if (this.loggedGoneJobs.has(jobId)) return;
+    if (this.loggedGoneJobs.size >= LOGGED_GONE_JOBS) this.loggedGoneJobs.clear();
+    this.loggedGoneJobs.add(jobId);
+    this.logger.warn(
+      { event: keysGone ? "job_gone" : "job_lock_lost", jobId },
+      keysGone
+        ? `Job ${jobId}: its keys vanished from Redis (did Redis lose its data?), so this run's result cannot be saved; its coordinator enqueues the trial again and it runs again.`
+        : `Job ${jobId}: its lock is gone (Redis was unreachable for longer than --lock-duration, or lost its data); the trial was taken back and runs again, this run's result is dropped.`,
+    );
   }
 
   private cacheFor(studyName: string): CompletedTrialsCache {
