@@ -14,6 +14,7 @@ import {
   logConnectionOutages,
   objectiveIdOf,
   parsePayload,
+  redactRedisUrl,
   ShoalKeys,
   trialJobSchema,
   withdrawWorker,
@@ -131,8 +132,18 @@ export class QueueWorker {
     this.announceTimer.unref();
     void this.worker.run();
     this.logger.info(
-      { event: "worker_started", worker: this.id, queue: this.o.queue, concurrency: this.o.concurrency, objective: this.objectiveId },
-      `Worker ${this.id} started: ${this.o.concurrency} slot(s) on queue "${this.o.queue}" for ${this.objectiveId}`,
+      {
+        event: "worker_started",
+        worker: this.id,
+        redis: redactRedisUrl(this.o.redisUrl),
+        prefix: this.keys.prefix,
+        queue: this.o.queue,
+        concurrency: this.o.concurrency,
+        objective: this.objectiveId,
+      },
+      // Where it listens, as the coordinator's first line says where it enqueues: the two must match.
+      `Worker ${this.id} started: ${this.o.concurrency} slot(s) on queue "${this.o.queue}" (prefix "${this.keys.prefix}") ` +
+        `at ${redactRedisUrl(this.o.redisUrl)} for ${this.objectiveId}`,
     );
   }
 
