@@ -23,12 +23,13 @@ import {
   type TrialResult,
   type WorkerAnnouncement,
 } from "@shoal/redis";
-import { UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
+import { UnrecoverableError, WaitingError, type Job, type Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { TrialRunner } from "../trial-runner.js";
 import { CompletedTrialsCache } from "./completed-trials-cache.js";
 import { compileQueueWorkerOptions, type CompiledQueueWorkerOptions, type QueueWorkerOptions } from "./queue-worker-options.js";
 import { RemoteTrial } from "./remote-trial.js";
+import { TrialJobWorker } from "./trial-job-worker.js";
 
 /**
  * A worker takes jobs beyond its free slots (`prefetch`) only while its trials take less than this
@@ -95,7 +96,7 @@ export class QueueWorker {
     });
     await this.runner.check();
     await this.announce();
-    this.worker = new Worker(this.o.queue, (job, token) => this.process(job, token), {
+    this.worker = new TrialJobWorker(this.o.queue, (job, token) => this.process(job, token), {
       connection: this.workerRedis,
       prefix: this.o.prefix,
       concurrency: this.o.concurrency,
