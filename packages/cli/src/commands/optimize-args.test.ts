@@ -12,7 +12,7 @@ describe("shoal optimize flags", () => {
     const cmd = parseOptimizeArgs([
       objective, "--trials", "20", "--timeout", "1.5", "--direction", "maximize", "--sampler", "random",
       "--seed", "7", "--jobs", "3", "--trial-timeout", "2", "--study", "s", "--log-format", "json", "--out", "o", "--no-progress",
-    ]);
+    ], process.cwd(), {});
     expect(cmd).toEqual({
       objectiveModule: path.resolve(objective),
       nTrials: 20,
@@ -26,6 +26,7 @@ describe("shoal optimize flags", () => {
       logFormat: "json",
       outDir: path.resolve("o"),
       showProgressBar: false,
+      unusedRedisUrl: false,
     });
   });
 
@@ -50,15 +51,17 @@ describe("shoal optimize flags", () => {
     [["./nope.ts", "--trials", "5"], /the objective module .*nope\.ts does not exist/],
     [[path.join(here, "..", "..", "package.json"), "--trials", "5"], /must be a \.js, \.mjs or \.ts file/],
   ])("rejects %j with a usage error saying what is wrong", (argv, message) => {
-    expect(() => parseOptimizeArgs(argv as string[])).toThrow(UsageError);
-    expect(() => parseOptimizeArgs(argv as string[])).toThrow(message);
+    expect(() => parseOptimizeArgs(argv as string[], process.cwd(), {})).toThrow(UsageError);
+    expect(() => parseOptimizeArgs(argv as string[], process.cwd(), {})).toThrow(message);
   });
 
   it("takes --redis, --prefix, --queue and --lease-wait in coordinator mode, and refuses them without --redis", () => {
     const cmd = parseOptimizeArgs(["--redis", "redis://h:6379", "--study", "s", "--trials", "5", "--prefix", "p", "--queue", "q", "--lease-wait", "0"]);
     expect(cmd).toMatchObject({ objectiveModule: undefined, redis: { url: "redis://h:6379", prefix: "p", queue: "q", leaseWaitSeconds: 0 } });
     expect(parseOptimizeArgs([objective, "--redis", "redis://h", "--study", "s", "--trials", "5"])?.redis?.leaseWaitSeconds).toBeUndefined();
-    expect(() => parseOptimizeArgs([objective, "--trials", "5", "--lease-wait", "3"])).toThrow("--lease-wait needs --redis.");
+    expect(() => parseOptimizeArgs([objective, "--trials", "5", "--lease-wait", "3"], process.cwd(), {})).toThrow(
+      "--lease-wait needs --redis (or $SHOAL_REDIS_URL).",
+    );
     expect(() => parseOptimizeArgs(["--redis", "redis://h", "--study", "s", "--trials", "5", "--lease-wait=-1"])).toThrow(
       /--lease-wait must be a whole number >= 0, got "-1"/,
     );
@@ -75,6 +78,42 @@ describe("shoal optimize flags", () => {
       /--storage needs the objective module/,
     );
     expect(() => parseOptimizeArgs([objective, "--trials", "5", "--storage="])).toThrow("--storage must name a journal file");
+  });
+
+  describe("the mode: the cluster with --redis or $SHOAL_REDIS_URL, never with $REDIS_URL alone", () => {
+    const cluster = ["--study", "s", "--trials", "5"];
+
+    it("coordinates on $SHOAL_REDIS_URL with an objective module too (the README's cluster block)", () => {
+      const cmd = parseOptimizeArgs([objective, ...cluster], process.cwd(), { SHOAL_REDIS_URL: "redis://h:1" });
+      expect(cmd).toMatchObject({ objectiveModule: path.resolve(objective), redis: { url: "redis://h:1", source: "$SHOAL_REDIS_URL" } });
+      expect(parseOptimizeArgs(cluster, process.cwd(), { SHOAL_REDIS_URL: "redis://h:1" })?.redis?.url).toBe("redis://h:1");
+    });
+
+    it("prefers --redis to $SHOAL_REDIS_URL", () => {
+      const cmd = parseOptimizeArgs([objective, "--redis", "redis://flag", ...cluster], process.cwd(), { SHOAL_REDIS_URL: "redis://env" });
+      expect(cmd?.redis).toMatchObject({ url: "redis://flag", source: "--redis" });
+    });
+
+    it("stays embedded with $REDIS_URL alone, or an empty $SHOAL_REDIS_URL, and says $REDIS_URL is unused", () => {
+      const cmd = parseOptimizeArgs([objective, ...cluster], process.cwd(), { REDIS_URL: "redis://h:1", SHOAL_REDIS_URL: "" });
+      expect(cmd).toMatchObject({ redis: undefined, unusedRedisUrl: true });
+      expect(() => parseOptimizeArgs(cluster, process.cwd(), { REDIS_URL: "redis://h:1" })).toThrow(
+        /missing the objective module.* \$REDIS_URL is set but not used/,
+      );
+    });
+
+    it("names what made the run a coordinator in its usage errors", () => {
+      const env = { SHOAL_REDIS_URL: "redis://h:1" };
+      expect(() => parseOptimizeArgs([objective, "--trials", "5"], process.cwd(), env)).toThrow(
+        "--study NAME is needed on the cluster ($SHOAL_REDIS_URL is set), so that a restarted coordinator can resume the study.",
+      );
+      expect(() => parseOptimizeArgs([objective, ...cluster, "--jobs", "2"], process.cwd(), env)).toThrow(
+        /--jobs is for the embedded mode; on the cluster \(\$SHOAL_REDIS_URL is set\)/,
+      );
+      expect(() => parseOptimizeArgs([objective, "--study", "s", "--redis", "redis://h"], process.cwd(), {})).toThrow(
+        "--trials N is needed on the cluster (--redis is given): it is the study's global budget.",
+      );
+    });
   });
 
   it("returns null for --help", () => {

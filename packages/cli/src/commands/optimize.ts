@@ -3,7 +3,7 @@ import path from "node:path";
 import { createLogger, createStudy, RandomSampler, studyToJson, TPESampler, type Logger, type Sampler, type Study } from "@shoal/core";
 import { DEFAULT_LEASE_WAIT_MS, runCoordinator } from "@shoal/coordinator";
 import { JournalFileStorage } from "@shoal/journal";
-import { DEFAULT_QUEUE, objectiveIdOf } from "@shoal/redis";
+import { DEFAULT_PREFIX, DEFAULT_QUEUE, objectiveIdOf, redactRedisUrl } from "@shoal/redis";
 import { optimizeLocally } from "@shoal/worker";
 import { UsageError } from "../errors.js";
 import {
@@ -18,6 +18,7 @@ import {
   type FlagValues,
 } from "../flags.js";
 import { formatSummary } from "../output/summary.js";
+import { clusterModeLine, clusterReason, embeddedModeLine, resolveClusterTarget, unusedRedisUrlNote, type ClusterTarget } from "./optimize-mode.js";
 import { trialsToCsv } from "../output/trials-csv.js";
 
 const optimizeFlags = defineFlags({
@@ -39,7 +40,7 @@ const optimizeFlags = defineFlags({
   "no-progress": flag.boolean({ help: "no progress bar (it shows only on a terminal anyway)" }),
   redis: {
     ...redisFlags.redis,
-    help: "coordinate the study on the cluster (default $SHOAL_REDIS_URL or $REDIS_URL\nwhen --study is given with no objective module)",
+    help: "coordinate the study on the cluster (default $SHOAL_REDIS_URL; $REDIS_URL\nis never used here)",
   },
   prefix: redisFlags.prefix,
   queue: { ...redisFlags.queue, help: `BullMQ queue of the trial jobs (default ${DEFAULT_QUEUE})` },
@@ -66,11 +67,14 @@ as it is made, so it outlives this process: run the command again with the same 
 resume it (--trials counts this run's trials; finished trials are kept, a trial whose process
 died is recorded FAIL), or run several such commands at once on one file to share the study.
 
-With --redis, this process is the study's coordinator: it samples trials and enqueues them for
-\`shoal worker\` processes on any machine, records their results in Redis, and ends when the study
-has its --trials (a global budget: trials already in the study count) and none is running. One
-coordinator per study: a restarted coordinator waits for the dead one's lease (--lease-wait) and
-resumes the study. The objective module is optional then; given, its workers must run the same file.
+With --redis URL, or with $SHOAL_REDIS_URL set, this process is the study's coordinator instead:
+it samples trials and enqueues them for \`shoal worker\` processes on any machine, records their
+results in Redis, and ends when the study has its --trials (a global budget: trials already in the
+study count) and none is running. One coordinator per study: a restarted coordinator waits for the
+dead one's lease (--lease-wait) and resumes the study. The objective module is optional then; given,
+its workers must run the same file. $REDIS_URL alone never switches the mode (many machines and
+test runners set it); \`SHOAL_REDIS_URL= shoal optimize ...\` runs one study here. The first log
+line says which mode, and where.
 
 ${formatOptions(optimizeFlags, 24)}
 
@@ -80,8 +84,16 @@ At least one of --trials and --timeout is needed.`;
 export interface OptimizeCommand {
   /** Undefined only in cluster mode, where the workers hold the objective. */
   objectiveModule: string | undefined;
-  /** Set in cluster mode. */
-  redis: { url: string; prefix: OptimizeFlags["prefix"]; queue: OptimizeFlags["queue"]; leaseWaitSeconds: OptimizeFlags["lease-wait"] } | undefined;
+  /** Set in cluster mode (see resolveClusterTarget for the rule). */
+  redis:
+    | {
+        url: string;
+        source: ClusterTarget["source"];
+        prefix: OptimizeFlags["prefix"];
+        queue: OptimizeFlags["queue"];
+        leaseWaitSeconds: OptimizeFlags["lease-wait"];
+      }
+    | undefined;
   /** The journal file of the embedded study (--storage), resolved; undefined: in memory. */
   journal: string | undefined;
   nTrials: OptimizeFlags["trials"];
@@ -95,6 +107,8 @@ export interface OptimizeCommand {
   logFormat: OptimizeFlags["log-format"];
   outDir: string | undefined;
   showProgressBar: boolean;
+  /** Embedded while $REDIS_URL is set: the start line says it is not used. */
+  unusedRedisUrl: boolean;
 }
 
 /** Validates `shoal optimize` arguments; returns null when help was asked for. */
@@ -103,20 +117,31 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
   if (values.help) return null;
   if (positionals.length > 1) throw new UsageError(`expected one objective module, got ${positionals.length}: ${positionals.join(" ")}.`, "optimize");
   checkStorageFlag(values.storage, values.redis, positionals.length);
-  const redisUrl = values.redis ?? (positionals.length === 0 && values.study ? (env.SHOAL_REDIS_URL ?? env.REDIS_URL) : undefined);
-  if (positionals.length === 0 && redisUrl === undefined) {
-    throw new UsageError("missing the objective module, e.g. shoal optimize ./objective.ts --trials 100.", "optimize");
+  // A journal file means this process runs the study, whatever $SHOAL_REDIS_URL says.
+  const cluster = values.storage === undefined ? resolveClusterTarget(values.redis, env) : null;
+  if (positionals.length === 0 && cluster === null) {
+    throw new UsageError(
+      "missing the objective module, e.g. shoal optimize ./objective.ts --trials 100 (or coordinate a study on the cluster with " +
+        `--redis URL --study NAME).${unusedRedisUrlNote(Boolean(env.REDIS_URL))}`,
+      "optimize",
+    );
   }
-  if (redisUrl !== undefined) {
+  if (cluster !== null) {
+    // Each message says what made this run a coordinator: with $SHOAL_REDIS_URL that is easy to forget.
+    const why = `on the cluster (${clusterReason(cluster)})`;
     if (values.study === undefined) {
-      throw new UsageError("--study NAME is needed with --redis, so that a restarted coordinator can resume the study.", "optimize");
+      throw new UsageError(`--study NAME is needed ${why}, so that a restarted coordinator can resume the study.`, "optimize");
     }
-    if (values.trials === undefined) throw new UsageError("--trials N is needed with --redis: it is the study's global budget.", "optimize");
-    if (values.jobs !== 1) throw new UsageError("--jobs is for the embedded mode; with --redis, start workers with shoal worker --concurrency N.", "optimize");
-    if (values["trial-timeout"] !== undefined) throw new UsageError("--trial-timeout belongs to the workers with --redis: shoal worker --trial-timeout S.", "optimize");
+    if (values.trials === undefined) throw new UsageError(`--trials N is needed ${why}: it is the study's global budget.`, "optimize");
+    if (values.jobs !== 1) {
+      throw new UsageError(`--jobs is for the embedded mode; ${why}, start workers with shoal worker --concurrency N.`, "optimize");
+    }
+    if (values["trial-timeout"] !== undefined) {
+      throw new UsageError(`--trial-timeout belongs to the workers ${why}: shoal worker --trial-timeout S.`, "optimize");
+    }
   } else {
     for (const name of ["prefix", "queue", "lease-wait"] as const) {
-      if (values[name] !== undefined) throw new UsageError(`--${name} needs --redis.`, "optimize");
+      if (values[name] !== undefined) throw new UsageError(`--${name} needs --redis (or $SHOAL_REDIS_URL).`, "optimize");
     }
   }
   if (values.trials === undefined && values.timeout === undefined) {
@@ -126,9 +151,15 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
   return {
     objectiveModule,
     redis:
-      redisUrl === undefined
+      cluster === null
         ? undefined
-        : { url: parseRedisFlag(redisUrl, "optimize"), prefix: values.prefix, queue: values.queue, leaseWaitSeconds: values["lease-wait"] },
+        : {
+            url: parseRedisFlag(cluster.url, "optimize"),
+            source: cluster.source,
+            prefix: values.prefix,
+            queue: values.queue,
+            leaseWaitSeconds: values["lease-wait"],
+          },
     journal: values.storage === undefined ? undefined : path.resolve(cwd, values.storage),
     nTrials: values.trials,
     timeoutSeconds: values.timeout,
@@ -141,6 +172,7 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
     logFormat: values["log-format"],
     outDir: values.out === undefined ? undefined : path.resolve(cwd, values.out),
     showProgressBar: !values["no-progress"],
+    unusedRedisUrl: cluster === null && Boolean(env.REDIS_URL),
   };
 }
 
@@ -165,6 +197,10 @@ function makeSampler(command: OptimizeCommand): Sampler {
 export async function runOptimize(command: OptimizeCommand, logger: Logger = createLogger({ format: command.logFormat })): Promise<number> {
   if (command.redis) return runCoordinatorCommand(command, command.redis, logger);
   const objectiveModule = command.objectiveModule as string;
+  logger.info(
+    { event: "optimize_mode", mode: "embedded", threads: command.jobs },
+    embeddedModeLine({ studyName: command.studyName, jobs: command.jobs, unusedRedisUrl: command.unusedRedisUrl }),
+  );
   // With --storage the study lives in the journal, and resumes there (Optuna's load_if_exists).
   const journal = command.journal === undefined ? undefined : JournalFileStorage.open(command.journal, { logger });
   const study = createStudy({
@@ -221,6 +257,24 @@ async function runCoordinatorCommand(
   redis: NonNullable<OptimizeCommand["redis"]>,
   logger: Logger,
 ): Promise<number> {
+  logger.info(
+    {
+      event: "optimize_mode",
+      mode: "cluster",
+      redis: redactRedisUrl(redis.url),
+      source: redis.source,
+      prefix: redis.prefix ?? DEFAULT_PREFIX,
+      queue: redis.queue ?? DEFAULT_QUEUE,
+    },
+    clusterModeLine({
+      studyName: command.studyName as string,
+      target: { url: redis.url, source: redis.source },
+      prefix: redis.prefix,
+      queue: redis.queue,
+      objectiveModule: command.objectiveModule,
+      cwd: process.cwd(),
+    }),
+  );
   const abort = new AbortController();
   const onSignal = (): void => {
     logger.warn("Interrupted: no new trials are enqueued; waiting for the running ones (Ctrl-C again to quit now).");

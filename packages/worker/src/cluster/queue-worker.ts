@@ -14,6 +14,7 @@ import {
   logConnectionOutages,
   objectiveIdOf,
   parsePayload,
+  redactRedisUrl,
   ShoalKeys,
   trialJobSchema,
   withdrawWorker,
@@ -22,12 +23,13 @@ import {
   type TrialResult,
   type WorkerAnnouncement,
 } from "@shoal/redis";
-import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, WaitingError, type Job, type Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { TrialRunner } from "../trial-runner.js";
 import { CompletedTrialsCache } from "./completed-trials-cache.js";
 import { compileQueueWorkerOptions, type CompiledQueueWorkerOptions, type QueueWorkerOptions } from "./queue-worker-options.js";
 import { RemoteTrial } from "./remote-trial.js";
+import { TrialJobWorker } from "./trial-job-worker.js";
 
 /**
  * A worker takes jobs beyond its free slots (`prefetch`) only while its trials take less than this
@@ -116,7 +118,7 @@ export class QueueWorker {
     });
     await this.runner.check();
     await this.announce();
-    this.worker = new Worker(this.o.queue, (job, token) => this.process(job, token), {
+    this.worker = new TrialJobWorker(this.o.queue, (job, token) => this.process(job, token), {
       connection: this.workerRedis,
       prefix: this.o.prefix,
       concurrency: this.o.concurrency,
@@ -151,8 +153,18 @@ export class QueueWorker {
     this.announceTimer.unref();
     void this.worker.run();
     this.logger.info(
-      { event: "worker_started", worker: this.id, queue: this.o.queue, concurrency: this.o.concurrency, objective: this.objectiveId },
-      `Worker ${this.id} started: ${this.o.concurrency} slot(s) on queue "${this.o.queue}" for ${this.objectiveId}`,
+      {
+        event: "worker_started",
+        worker: this.id,
+        redis: redactRedisUrl(this.o.redisUrl),
+        prefix: this.keys.prefix,
+        queue: this.o.queue,
+        concurrency: this.o.concurrency,
+        objective: this.objectiveId,
+      },
+      // Where it listens, as the coordinator's first line says where it enqueues: the two must match.
+      `Worker ${this.id} started: ${this.o.concurrency} slot(s) on queue "${this.o.queue}" (prefix "${this.keys.prefix}") ` +
+        `at ${redactRedisUrl(this.o.redisUrl)} for ${this.objectiveId}`,
     );
   }
 
