@@ -23,7 +23,7 @@ describe("enqueueTrials", () => {
     // Every field as written, whatever form the write took inside BullMQ's transaction.
     const hash = await c.redis.hgetall(keys.study("tx"));
     expect(hash).toMatchObject({ direction: "minimize", nextNumber: "3", "userAttr:owner": '"ml"', bestTrial: "0", bestValue: "1.5" });
-    expect(Object.keys(hash).sort()).toEqual(["bestTrial", "bestValue", "createdAt", "direction", "nextNumber", "userAttr:owner"]);
+    expect(Object.keys(hash).sort()).toEqual(["bestTrial", "bestValue", "createdAt", "direction", "epoch", "nextNumber", "userAttr:owner"]);
     expect((await c.redis.smembers(keys.running("tx"))).sort()).toEqual(["1", "2"]);
     for (const { number, proposal } of proposals) {
       expect(await c.redis.hget(keys.trial("tx", number), "state")).toBe("RUNNING");
