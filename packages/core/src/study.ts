@@ -239,7 +239,8 @@ export class Study implements StudyView {
 
   /** Records how a trial ended (judged by `judgeTrialEnd`), logs it the Optuna way and returns the stored trial. */
   record(trial: Trial, outcome: TrialOutcome, times?: TrialTimes): FrozenTrial {
-    return this.recordEnd(trial, judgeTrialEnd(outcome, this.finishableTrial(trial).intermediateValues), times);
+    const current = this.finishableTrial(trial);
+    return this.store(trial, current, judgeTrialEnd(outcome, current.intermediateValues), times);
   }
 
   /**
@@ -247,7 +248,10 @@ export class Study implements StudyView {
    * of it, the storage stores it, the log says it.
    */
   recordEnd(trial: Trial, end: TrialEnd, times?: TrialTimes): FrozenTrial {
-    const current = this.finishableTrial(trial);
+    return this.store(trial, this.finishableTrial(trial), end, times);
+  }
+
+  private store(trial: Trial, current: FrozenTrial, end: TrialEnd, times: TrialTimes | undefined): FrozenTrial {
     this.sampler.afterTrial?.(this, current, end.state, end.value);
     if (end.failReason !== null) this.storage.setTrialSystemAttr(trial.trialId, "failReason", end.failReason);
     const frozen = this.storage.setTrialState(trial.trialId, end.state, end.value, times);
