@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { runCoordinator as shippedRunCoordinator } from "@shoal/coordinator";
-import { startTestRedis, type TestRedis } from "@shoal/testing";
+import { startTestRedis, type TestRedis, type TestRedisOptions } from "@shoal/testing";
 import { shoalBin } from "@shoal/testing/cli";
 import { Redis } from "ioredis";
 
@@ -53,11 +53,15 @@ function installCleanup(): void {
 /**
  * A redis-server of this benchmark's own (`startTestRedis({ own: true })`: AOF on with
  * appendfsync always). `fsync: "everysec"` switches the running server to production's usual
- * setting with CONFIG SET.
+ * setting with CONFIG SET. `options.persistence: "none"` gives a server that comes back empty
+ * from a restart.
  */
-export async function startBenchRedis(fsync: "always" | "everysec" = "always"): Promise<TestRedis> {
+export async function startBenchRedis(
+  fsync: "always" | "everysec" = "always",
+  options: Omit<TestRedisOptions, "own"> = {},
+): Promise<TestRedis> {
   installCleanup();
-  const r = await startTestRedis({ own: true });
+  const r = await startTestRedis({ ...options, own: true });
   redisServer = r;
   if (fsync !== "always") {
     const c = new Redis(r.url);
