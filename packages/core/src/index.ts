@@ -51,6 +51,7 @@ export {
   type LoggerOptions,
   type LogSink,
 } from "./logging.js";
+export * from "./multi-objective/index.js";
 export { ProgressBar } from "./progress-bar.js";
 export { MedianPruner, PercentilePruner, type PercentilePrunerOptions } from "./pruners/median-pruner.js";
 export { NopPruner } from "./pruners/nop-pruner.js";
