@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../rng.js";
-import { hypervolume, hypervolumeContributions } from "./hypervolume.js";
+import { hypervolume, hypervolumeContributions, hypervolumeGain, selectHypervolumeSubset } from "./hypervolume.js";
 
 /** Exact hypervolume by inclusion-exclusion over every subset: slow, independent of the code under test. */
 function inclusionExclusion(points: number[][], reference: number[]): number {
@@ -84,4 +84,35 @@ describe("hypervolumeContributions", () => {
       }
     });
   }
+});
+
+describe("selectHypervolumeSubset", () => {
+  it("picks, one at a time, the point adding the most hypervolume", () => {
+    // Under (4, 4): (2, 2) alone covers 4, the most; then (1, 3) and (3, 1) add 1 each.
+    expect(selectHypervolumeSubset([[1, 3], [2, 2], [3, 1]], 1, [4, 4])).toEqual([1]);
+    expect(selectHypervolumeSubset([[1, 3], [2, 2], [3, 1]], 2, [4, 4])).toEqual([1, 0]);
+    expect(selectHypervolumeSubset([[1, 3], [2, 2]], 5, [4, 4])).toEqual([0, 1]);
+  });
+
+  it("equals the plain greedy choice on random fronts (2 and 3 objectives)", () => {
+    const rng = new Rng(21);
+    for (let round = 0; round < 30; round++) {
+      const m = 2 + (round % 2);
+      const points = randomPoints(rng, 12, m);
+      const reference = points[0]!.map(() => 1.1);
+      const k = 1 + (round % 6);
+      const plain: number[] = [];
+      while (plain.length < k) {
+        let best = -1;
+        let bestGain = -1;
+        points.forEach((p, i) => {
+          if (plain.includes(i)) return;
+          const gain = hypervolumeGain(p, plain.map((j) => points[j]!), reference);
+          if (gain > bestGain) [best, bestGain] = [i, gain];
+        });
+        plain.push(best);
+      }
+      expect(selectHypervolumeSubset(points, k, reference)).toEqual(plain);
+    }
+  });
 });

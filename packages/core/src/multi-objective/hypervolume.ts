@@ -52,6 +52,47 @@ function boxVolume(p: Losses, reference: Losses): number {
   return v;
 }
 
+/**
+ * The volume `p` adds to the hypervolume of `others` under `reference` (0 when p does not
+ * strictly dominate the reference point).
+ */
+export function hypervolumeGain(p: Losses, others: readonly Losses[], reference: Losses): number {
+  if (!p.every((x, i) => x < reference[i]!)) return 0;
+  return exclusiveVolume(p, others, reference);
+}
+
+/**
+ * Greedy hypervolume subset selection: `k` indices of `points` picked one at a time, each the
+ * point adding the most hypervolume to those already picked (ties to the lower index). The
+ * greedy choice is within a factor 1 - 1/e of the best subset; MOTPE breaks ties in the last
+ * non-domination rank with it. Gains only shrink as the subset grows, so a point's stale gain is
+ * an upper bound and is recomputed only when it could win (lazy greedy).
+ */
+export function selectHypervolumeSubset(points: readonly Losses[], k: number, reference: Losses): number[] {
+  const n = points.length;
+  if (k >= n) return points.map((_, i) => i);
+  const chosen: number[] = [];
+  const chosenPoints: Losses[] = [];
+  const bound = points.map((p) => hypervolumeGain(p, [], reference));
+  const fresh = new Array<number>(n).fill(0); // the subset size at which bound[i] was computed
+  const taken = new Array<boolean>(n).fill(false);
+  while (chosen.length < k) {
+    for (;;) {
+      let best = -1;
+      for (let i = 0; i < n; i++) if (!taken[i] && (best < 0 || bound[i]! > bound[best]!)) best = i;
+      if (fresh[best] === chosen.length) {
+        taken[best] = true;
+        chosen.push(best);
+        chosenPoints.push(points[best]!);
+        break;
+      }
+      bound[best] = hypervolumeGain(points[best]!, chosenPoints, reference);
+      fresh[best] = chosen.length;
+    }
+  }
+  return chosen;
+}
+
 /** Volume dominated by p and by none of `others`. */
 function exclusiveVolume(p: Losses, others: readonly Losses[], reference: Losses): number {
   const limited = others.map((q) => q.map((x, i) => Math.max(x, p[i]!)));

@@ -8,4 +8,4 @@ export {
   type Losses,
 } from "./dominance.js";
 export { crowdingDistances } from "./crowding-distance.js";
-export { hypervolume, hypervolumeContributions } from "./hypervolume.js";
+export { hypervolume, hypervolumeContributions, hypervolumeGain, selectHypervolumeSubset } from "./hypervolume.js";
