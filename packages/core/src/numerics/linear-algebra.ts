@@ -40,3 +40,33 @@ export function orthonormalComplement(direction: readonly number[]): number[][] 
   }
   return length > 1e-12 ? basis.slice(1) : basis;
 }
+
+/**
+ * Solves the square system A x = b by Gaussian elimination with partial pivoting; null when A is
+ * singular (a pivot below `tolerance` times the largest entry). A and b are not modified.
+ */
+export function solveLinear(a: readonly (readonly number[])[], b: readonly number[], tolerance = 1e-12): number[] | null {
+  const n = b.length;
+  const m = a.map((row, i) => [...row, b[i]!]);
+  let scale = 0;
+  for (const row of a) for (const x of row) scale = Math.max(scale, Math.abs(x));
+  if (scale === 0) return null;
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(m[r]![col]!) > Math.abs(m[pivot]![col]!)) pivot = r;
+    if (Math.abs(m[pivot]![col]!) <= tolerance * scale) return null;
+    [m[col], m[pivot]] = [m[pivot]!, m[col]!];
+    for (let r = col + 1; r < n; r++) {
+      const f = m[r]![col]! / m[col]![col]!;
+      if (f === 0) continue;
+      for (let c = col; c <= n; c++) m[r]![c]! -= f * m[col]![c]!;
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = m[r]![n]!;
+    for (let c = r + 1; c < n; c++) s -= m[r]![c]! * x[c]!;
+    x[r] = s / m[r]![r]!;
+  }
+  return x;
+}
