@@ -149,6 +149,7 @@ class Coordinator {
     if (o.objectiveId) await this.storage.setStudyObjective(o.studyName, o.objectiveId);
 
     this.queue = new Queue(o.queue, { connection: this.queueRedis, prefix: o.prefix });
+    this.queue.on("error", (error) => this.onQueueError(error));
     this.outcomes = new JobOutcomeReader(
       this.eventsRedis,
       this.keys.queueEvents(o.queue),
@@ -256,6 +257,16 @@ class Coordinator {
         `with it were enqueued again and run again (results workers were returning meanwhile were lost with their jobs). ` +
         `Run Redis with persistence (AOF) to keep this from happening.`,
     );
+  }
+
+  /**
+   * BullMQ re-emits its connection's errors on the Queue, and with nobody listening prints each
+   * one's stack (a few per reconnection attempt while Redis is down). The outage is one line
+   * already (logConnectionOutages); any other error is one line here.
+   */
+  private onQueueError(error: Error): void {
+    if (this.queueRedis.status !== "ready") return;
+    this.logger.warn({ event: "queue_error", reason: error.message }, `Coordinator's queue: ${error.message}`);
   }
 
   /**
