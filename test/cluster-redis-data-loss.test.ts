@@ -104,9 +104,12 @@ async function studyThroughLoss(c: Cluster, study: string, budget: number, lose:
   const gone = workers.reduce((sum, w) => sum + linesMatching(w.stderr + w.stdout, /its keys vanished from Redis/).length, 0);
   const figures = {
     study,
+    // Loss: the kill (restart) or the FLUSHALL; back: the restarted server answers (FLUSHALL: at once).
+    lossToSeenMs: restoredAt - (detectMs as number) - lostAt,
     lossToRestoreMs: restoredAt - lostAt,
-    detectToRestoreMs: detectMs,
-    redisBackToWholeMs: wholeAt - backAt,
+    seenToRestoreMs: detectMs,
+    backToRestoreMs: restoredAt - backAt,
+    backToWholeHashMs: wholeAt - backAt,
     finishedBefore,
     restoredTrials,
     requeued,
@@ -163,5 +166,42 @@ describe("Redis loses its data mid-study", () => {
     expect(hash === null || hash === "partial", `study hash ${JSON.stringify(hash)}`).toBe(true);
     // No restore line.
     expect(linesMatching(coordinator.stderr, RESTORED)).toEqual([]);
+  }, 300_000);
+
+  it("cannot restore when a new coordinator started the study anew meanwhile: the old one stops, the new one's study ends whole", async () => {
+    const c = await env.cluster();
+    await Promise.all(["a", "b"].map((id) => c.startWorker("quadratic.mjs", { id, concurrency: 2, args: FAST_STALLS, env: SLOW })));
+    const old = c.startCoordinator({ study: "anew", trials: 200, args: ["--sampler", "random"] });
+    await c.waitFor("10 finished trials", async () => (await c.finished("anew")).length >= 10, 90_000);
+
+    // The old coordinator freezes (a long GC pause, a suspended VM) while Redis loses everything and
+    // a new coordinator, finding no study and no lease, starts the study anew.
+    process.kill(old.pid, "SIGSTOP");
+    try {
+      await c.redis.flushall();
+      const fresh = c.startCoordinator({ study: "anew", trials: 40, args: ["--sampler", "random"] });
+      await c.waitFor("the new coordinator's lease and 5 finished trials", async () =>
+        (await readStudyLease(c.redis, c.keys, "anew"))?.holder.includes(`:${fresh.pid}:`) === true && (await c.finished("anew")).length >= 5,
+      90_000);
+      process.kill(old.pid, "SIGCONT");
+
+      const { code } = await old.waitForExit(60_000);
+      expect(code, old.describe()).not.toBe(0);
+      expect(old.stderr).toMatch(new RegExp(`shoal: Redis lost study "anew" .*could not restore it: coordinator \\S+:${fresh.pid}:\\S+ took the study's lease`));
+      expect(old.stderr).not.toMatch(/^\s+at /m);
+
+      // The new study is the new coordinator's alone: exactly its budget, each trial its own.
+      expect((await fresh.waitForExit(180_000)).code, c.describe()).toBe(0);
+      const trials = await c.expectExactBudget("anew", 40);
+      expect(trials.every((t) => t.state === TrialState.COMPLETE)).toBe(true);
+      const logged = loggedTrialNumbers(fresh.stderr);
+      expect(logged).toHaveLength(40);
+      expect(new Set(logged).size).toBe(40);
+      // Nothing of the old coordinator's landed on it: each trial holds the value its coordinator logged.
+      const values = new Map([...fresh.stderr.matchAll(/\] Trial (\d+) finished with value: (\S+) and/g)].map((m) => [Number(m[1]), Number(m[2])]));
+      expect(trials.map((t) => [t.number, t.value])).toEqual(trials.map((t) => [t.number, values.get(t.number)]));
+    } finally {
+      if (old.running) process.kill(old.pid, "SIGCONT");
+    }
   }, 300_000);
 });
