@@ -20,10 +20,10 @@ describe("worker errors", () => {
   });
 
   test("messages say what happened to which trial or module", () => {
-    expect(new TrialTimeoutError(3, 5).message).toBe("Trial 3 timed out after 5 s");
-    expect(new TrialTimeoutError(3, 0.25).message).toBe("Trial 3 timed out after 0.25 s");
-    expect(new ThreadCrashedError(7, "out-of-memory", 1, "ran out of memory (ERR_WORKER_OUT_OF_MEMORY)").message).toBe(
-      "The thread running trial 7 ran out of memory (ERR_WORKER_OUT_OF_MEMORY)",
+    expect(new TrialTimeoutError(3, 5).message).toBe("The trial ran past its time limit of 5 s (--trial-timeout) and its thread was stopped");
+    expect(new TrialTimeoutError(3, 0.25).message).toBe("The trial ran past its time limit of 0.25 s (--trial-timeout) and its thread was stopped");
+    expect(new ThreadCrashedError(7, "out-of-memory", 1, "ran out of memory (heap limit 64 MB)").message).toBe(
+      "The trial thread ran out of memory (heap limit 64 MB)",
     );
     expect(new ObjectiveLoadError("/work/objective.ts", "the file does not exist").message).toBe(
       "Cannot load the objective module /work/objective.ts: the file does not exist",

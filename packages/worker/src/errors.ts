@@ -1,12 +1,16 @@
 import { ShoalError } from "@shoal/core";
 
-/** Thrown by `TrialRunner.run` when a trial runs past `trialTimeoutSeconds`; its thread is terminated. */
+/**
+ * Thrown by `TrialRunner.run` when a trial runs past `trialTimeoutSeconds`; its thread is terminated.
+ * The message leaves the trial's number out (it is the trial's own fail reason, and `trialNumber`),
+ * so the same cause reads the same on every trial it fails.
+ */
 export class TrialTimeoutError extends ShoalError {
   constructor(
     readonly trialNumber: number,
     readonly seconds: number,
   ) {
-    super(`Trial ${trialNumber} timed out after ${seconds} s`);
+    super(`The trial ran past its time limit of ${seconds} s (--trial-timeout) and its thread was stopped`);
   }
 }
 
@@ -15,7 +19,7 @@ export type ThreadCrashKind = "exited" | "out-of-memory" | "uncaught-error";
 
 /**
  * Thrown by `TrialRunner.run` when the thread running the trial dies before the objective returns:
- * it called `process.exit`, ran out of memory (see `resourceLimits`) or threw asynchronously
+ * it called `process.exit`, ran out of memory (see `trialMemoryMb`) or threw asynchronously
  * where nothing caught it. The runner replaces the thread; other trials go on.
  */
 export class ThreadCrashedError extends ShoalError {
@@ -24,11 +28,12 @@ export class ThreadCrashedError extends ShoalError {
     readonly kind: ThreadCrashKind,
     /** The thread's exit code. */
     readonly exitCode: number,
-    /** What happened, e.g. "ran out of memory (ERR_WORKER_OUT_OF_MEMORY)" or "exited with code 3". */
+    /** What happened, e.g. "ran out of memory (heap limit 512 MB; ...)" or "exited with code 3 (...)". */
     readonly detail: string,
     options?: { cause?: unknown },
   ) {
-    super(`The thread running trial ${trialNumber} ${detail}`, options);
+    // No trial number in the message, as in TrialTimeoutError: `trialNumber` has it.
+    super(`The trial thread ${detail}`, options);
   }
 }
 

@@ -12,7 +12,7 @@ export {
 } from "./errors.js";
 export { optimizeLocally, type LocalExecutorOptions } from "./local-executor.js";
 export { TrialRunner } from "./trial-runner.js";
-export type { TrialRunnerOptions } from "./trial-runner-options.js";
+export { DEFAULT_TRIAL_MEMORY_MB, TRIAL_MEMORY_MB_RANGE, type TrialRunnerOptions } from "./trial-runner-options.js";
 export { QueueWorker, type QueueWorkerState } from "./cluster/queue-worker.js";
 export { compileQueueWorkerOptions, type CompiledQueueWorkerOptions, type QueueWorkerOptions } from "./cluster/queue-worker-options.js";
 export { RemoteTrial } from "./cluster/remote-trial.js";

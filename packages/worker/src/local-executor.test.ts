@@ -38,7 +38,7 @@ describe.concurrent("optimizeLocally", () => {
   test("a trial that never returns fails after trialTimeoutSeconds; the next trials still run", async () => {
     const study = await optimizeFixture("hangs-first.mjs", { nTrials: 3, trialTimeoutSeconds: 1 });
     expect(states(study.trials)).toEqual([TrialState.FAIL, TrialState.COMPLETE, TrialState.COMPLETE]);
-    expect(failReason(study.trials[0])).toBe("TrialTimeoutError('Trial 0 timed out after 1 s')");
+    expect(failReason(study.trials[0])).toBe("TrialTimeoutError('The trial ran past its time limit of 1 s (--trial-timeout) and its thread was stopped')");
   });
 
   test("a thread that runs out of memory fails its trial; the next trials still run", async () => {
@@ -48,14 +48,14 @@ describe.concurrent("optimizeLocally", () => {
     });
     expect(states(study.trials)).toEqual([TrialState.FAIL, TrialState.COMPLETE]);
     expect(failReason(study.trials[0])).toBe(
-      "ThreadCrashedError('The thread running trial 0 ran out of memory (ERR_WORKER_OUT_OF_MEMORY)')",
+      "ThreadCrashedError('The trial thread ran out of memory (heap limit 32 MB; raise it with --trial-memory MB, or the trialMemoryMb option)')",
     );
   });
 
   test("process.exit(3) in the objective fails its trial; the next trials still run", async () => {
     const study = await optimizeFixture("exits-first.mjs", { nTrials: 2 });
     expect(states(study.trials)).toEqual([TrialState.FAIL, TrialState.COMPLETE]);
-    expect(failReason(study.trials[0])).toBe("ThreadCrashedError('The thread running trial 0 exited with code 3')");
+    expect(failReason(study.trials[0])).toBe("ThreadCrashedError('The trial thread exited with code 3: the objective (or a module it uses) called process.exit(); return a value or throw instead')");
   });
 
   test("a bad search space in the thread fails the trial with SearchSpaceError naming the param", async () => {

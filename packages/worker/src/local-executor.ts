@@ -14,7 +14,9 @@ export interface LocalExecutorOptions {
   timeout?: number;
   /** Fail a trial (and replace its thread) after this many seconds. @default no limit */
   trialTimeoutSeconds?: number;
-  /** Heap and stack limits of each thread. @default Node's */
+  /** The heap limit of each trial's thread, in MB (see TrialRunnerOptions). @default DEFAULT_TRIAL_MEMORY_MB */
+  trialMemoryMb?: number;
+  /** Other limits of each thread (see TrialRunnerOptions). @default Node's */
   resourceLimits?: ResourceLimits;
   /** @default false */
   showProgressBar?: boolean;
@@ -38,6 +40,7 @@ export async function optimizeLocally(study: Study, options: LocalExecutorOption
     // A thread per job, but none that no trial would use.
     threads: options.nTrials === undefined ? jobs : Math.max(1, Math.min(jobs, options.nTrials)),
     trialTimeoutSeconds: options.trialTimeoutSeconds,
+    trialMemoryMb: options.trialMemoryMb,
     resourceLimits: options.resourceLimits,
   });
   try {

@@ -8,7 +8,7 @@ describe.concurrent("TrialRunner when a trial goes wrong", () => {
     const study = quietStudy();
     const error = await runner.run(study.ask()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TrialTimeoutError);
-    expect(error).toMatchObject({ message: "Trial 0 timed out after 1 s", trialNumber: 0, seconds: 1 });
+    expect(error).toMatchObject({ message: "The trial ran past its time limit of 1 s (--trial-timeout) and its thread was stopped", trialNumber: 0, seconds: 1 });
     expect(runner.threadCount).toBe(0);
     await expect(runner.run(study.ask())).resolves.toBeTypeOf("number");
     expect(runner.threadCount).toBe(1);
@@ -20,7 +20,7 @@ describe.concurrent("TrialRunner when a trial goes wrong", () => {
     const error = await runner.run(study.ask()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ThreadCrashedError);
     expect(error).toMatchObject({
-      message: "The thread running trial 0 exited with code 3",
+      message: "The trial thread exited with code 3: the objective (or a module it uses) called process.exit(); return a value or throw instead",
       trialNumber: 0,
       kind: "exited",
       exitCode: 3,
@@ -34,7 +34,7 @@ describe.concurrent("TrialRunner when a trial goes wrong", () => {
     const error = await runner.run(study.ask()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ThreadCrashedError);
     expect(error).toMatchObject({
-      message: "The thread running trial 0 ran out of memory (ERR_WORKER_OUT_OF_MEMORY)",
+      message: "The trial thread ran out of memory (heap limit 32 MB; raise it with --trial-memory MB, or the trialMemoryMb option)",
       kind: "out-of-memory",
     });
     await expect(runner.run(study.ask())).resolves.toBeTypeOf("number");
@@ -45,7 +45,7 @@ describe.concurrent("TrialRunner when a trial goes wrong", () => {
     const error = await runner.run(quietStudy().ask()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ThreadCrashedError);
     expect(error).toMatchObject({
-      message: "The thread running trial 0 crashed with an uncaught TypeError('late failure')",
+      message: "The trial thread crashed with an uncaught TypeError('late failure')",
       kind: "uncaught-error",
     });
     expect((error as Error).cause).toMatchObject({ name: "TypeError", message: "late failure" });

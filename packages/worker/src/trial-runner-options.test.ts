@@ -1,7 +1,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, test } from "vitest";
-import { compileTrialRunnerOptions } from "./trial-runner-options.js";
+import { compileTrialRunnerOptions, DEFAULT_TRIAL_MEMORY_MB, type TrialRunnerOptions } from "./trial-runner-options.js";
 
 describe("compileTrialRunnerOptions", () => {
   test("fills in the defaults and normalises the module to an absolute path and a file: URL", () => {
@@ -11,8 +11,17 @@ describe("compileTrialRunnerOptions", () => {
       objectiveUrl: pathToFileURL(path.resolve("objective.ts")).href,
       threads: 1,
       trialTimeoutMs: null,
-      resourceLimits: {},
+      resourceLimits: { maxOldGenerationSizeMb: DEFAULT_TRIAL_MEMORY_MB },
     });
+  });
+
+  test("trialMemoryMb is the threads' heap limit; resourceLimits.maxOldGenerationSizeMb may set it instead", () => {
+    const limits = (options: Partial<TrialRunnerOptions>) =>
+      compileTrialRunnerOptions({ objectiveModule: "o.js", ...options }).resourceLimits;
+    expect(limits({ trialMemoryMb: 64 })).toEqual({ maxOldGenerationSizeMb: 64 });
+    expect(limits({ trialMemoryMb: 64, resourceLimits: { stackSizeMb: 8 } })).toEqual({ maxOldGenerationSizeMb: 64, stackSizeMb: 8 });
+    expect(limits({ resourceLimits: { maxOldGenerationSizeMb: 16 } })).toEqual({ maxOldGenerationSizeMb: 16 });
+    expect(limits({ resourceLimits: { maxOldGenerationSizeMb: undefined } })).toEqual({ maxOldGenerationSizeMb: 1024 });
   });
 
   test("takes a file: URL and converts seconds to milliseconds", () => {
@@ -40,6 +49,12 @@ describe("compileTrialRunnerOptions", () => {
     [
       { objectiveModule: "o.js", resourceLimits: { maxOldGenerationSizeMb: -1 } },
       'Invalid option "resourceLimits.maxOldGenerationSizeMb": must be a number of megabytes > 0, got -1.',
+    ],
+    [{ objectiveModule: "o.js", trialMemoryMb: 16 }, 'Invalid option "trialMemoryMb": must be an integer from 32 to 65536, got 16.'],
+    [{ objectiveModule: "o.js", trialMemoryMb: 64.5 }, 'Invalid option "trialMemoryMb": must be an integer from 32 to 65536, got 64.5.'],
+    [
+      { objectiveModule: "o.js", trialMemoryMb: 64, resourceLimits: { maxOldGenerationSizeMb: 64 } },
+      'Invalid option "trialMemoryMb": sets the heap limit of a thread, as resourceLimits.maxOldGenerationSizeMb does: give one of them.',
     ],
     [
       { objectiveModule: "o.js", resourceLimits: { maxHeapMb: 64 } },

@@ -14,9 +14,29 @@ export interface TrialRunnerOptions {
   threads?: number;
   /** Terminate a trial's thread after this many seconds and fail the trial. @default no limit */
   trialTimeoutSeconds?: number;
-  /** Heap and stack limits of each thread, e.g. `{ maxOldGenerationSizeMb: 512 }`. @default Node's */
+  /**
+   * The heap limit of each thread, in MB (V8's old generation; ArrayBuffers and typed arrays are
+   * outside it): a trial that allocates more FAILs within a second or two and its thread is
+   * replaced, instead of taking the machine's memory and minutes of garbage collection first.
+   * `shoal worker` and `shoal optimize` take it as --trial-memory. @default DEFAULT_TRIAL_MEMORY_MB
+   */
+  trialMemoryMb?: number;
+  /**
+   * Other limits of each thread (stack, young generation, code range). Its
+   * `maxOldGenerationSizeMb`, if set, is the heap limit instead of `trialMemoryMb`. @default Node's
+   */
   resourceLimits?: ResourceLimits;
 }
+
+/**
+ * Each trial thread's heap limit unless told otherwise. Node's own is derived from the machine's
+ * memory (about 4 GB on a 24 GB machine), so a runaway objective took 15-30 s and 3.5-4 GB before
+ * it failed; 1 GB is ample for an objective's own objects (its big numeric data usually sits in
+ * typed arrays, which the limit does not count) and fails a runaway one fast.
+ */
+export const DEFAULT_TRIAL_MEMORY_MB = 1024;
+/** The range of trialMemoryMb: a thread needs some 20 MB of heap just to load an objective (with tsx). */
+export const TRIAL_MEMORY_MB_RANGE = { min: 32, max: 65_536 } as const;
 
 /** TrialRunnerOptions checked, defaulted and normalised once. */
 export interface CompiledTrialRunnerOptions {
@@ -27,7 +47,8 @@ export interface CompiledTrialRunnerOptions {
   threads: number;
   /** null: no timeout. */
   trialTimeoutMs: number | null;
-  resourceLimits: ResourceLimits;
+  /** Always holds `maxOldGenerationSizeMb`: the heap limit, named in an out-of-memory failure. */
+  resourceLimits: ResourceLimits & { maxOldGenerationSizeMb: number };
 }
 
 const trialRunnerDefaults: { threads: number; trialTimeoutSeconds: null; resourceLimits: ResourceLimits } = {
@@ -59,6 +80,14 @@ export function compileTrialRunnerOptions(options: TrialRunnerOptions): Compiled
     );
   }
   const resourceLimits = options.resourceLimits ?? trialRunnerDefaults.resourceLimits;
+  if (options.trialMemoryMb !== undefined && resourceLimits.maxOldGenerationSizeMb !== undefined) {
+    throw new InvalidOptionError(
+      "trialMemoryMb",
+      "sets the heap limit of a thread, as resourceLimits.maxOldGenerationSizeMb does: give one of them.",
+    );
+  }
+  const { min, max } = TRIAL_MEMORY_MB_RANGE;
+  const trialMemoryMb = checkIntegerOption("trialMemoryMb", options.trialMemoryMb ?? DEFAULT_TRIAL_MEMORY_MB, min, max);
   for (const key of Object.keys(resourceLimits)) {
     const value: unknown = resourceLimits[key as keyof ResourceLimits];
     if (!(RESOURCE_LIMIT_KEYS as readonly string[]).includes(key)) {
@@ -75,7 +104,7 @@ export function compileTrialRunnerOptions(options: TrialRunnerOptions): Compiled
     objectiveUrl: pathToFileURL(objectivePath).href,
     threads,
     trialTimeoutMs: timeout === null ? null : timeout * 1000,
-    resourceLimits: { ...resourceLimits },
+    resourceLimits: { ...resourceLimits, maxOldGenerationSizeMb: resourceLimits.maxOldGenerationSizeMb ?? trialMemoryMb },
   };
 }
 

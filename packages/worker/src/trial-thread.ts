@@ -219,7 +219,7 @@ export class TrialThread {
   private onExit(exitCode: number): void {
     this.state = "exited";
     this.spawned.callPort.close();
-    const crash = describeCrash(exitCode, this.uncaught);
+    const crash = describeCrash(exitCode, this.uncaught, this.options.resourceLimits.maxOldGenerationSizeMb);
     // A no-op once `ready` resolved: only a thread that ends while loading fails it.
     const { objectivePath } = this.options;
     this.settleReady.reject(
@@ -241,11 +241,18 @@ export class TrialThread {
   }
 }
 
-function describeCrash(exitCode: number, uncaught: Error | null): { kind: ThreadCrashKind; detail: string } {
+function describeCrash(exitCode: number, uncaught: Error | null, heapLimitMb: number): { kind: ThreadCrashKind; detail: string } {
   const code = (uncaught as NodeJS.ErrnoException | null)?.code;
-  if (code === "ERR_WORKER_OUT_OF_MEMORY") return { kind: "out-of-memory", detail: `ran out of memory (${code})` };
+  if (code === "ERR_WORKER_OUT_OF_MEMORY") {
+    const raise = "raise it with --trial-memory MB, or the trialMemoryMb option";
+    return { kind: "out-of-memory", detail: `ran out of memory (heap limit ${heapLimitMb} MB; ${raise})` };
+  }
   if (uncaught) return { kind: "uncaught-error", detail: `crashed with an uncaught ${describeError(uncaught)}` };
-  return { kind: "exited", detail: `exited with code ${exitCode}` };
+  // A trial thread ends by itself only through process.exit: its port keeps it alive otherwise.
+  return {
+    kind: "exited",
+    detail: `exited with code ${exitCode}: the objective (or a module it uses) called process.exit(); return a value or throw instead`,
+  };
 }
 
 function snapshot(trial: BaseTrial): TrialSnapshot {

@@ -11,7 +11,7 @@ describe("shoal optimize flags", () => {
   it("parses every flag into a typed command", () => {
     const cmd = parseOptimizeArgs([
       objective, "--trials", "20", "--timeout", "1.5", "--direction", "maximize", "--sampler", "random",
-      "--seed", "7", "--jobs", "3", "--trial-timeout", "2", "--study", "s", "--log-format", "json", "--out", "o", "--no-progress",
+      "--seed", "7", "--jobs", "3", "--trial-timeout", "2", "--trial-memory", "512", "--study", "s", "--log-format", "json", "--out", "o", "--no-progress",
     ], process.cwd(), {});
     expect(cmd).toEqual({
       objectiveModule: path.resolve(objective),
@@ -22,6 +22,7 @@ describe("shoal optimize flags", () => {
       seed: 7,
       jobs: 3,
       trialTimeoutSeconds: 2,
+      trialMemoryMb: 512,
       studyName: "s",
       logFormat: "json",
       outDir: path.resolve("o"),
@@ -45,6 +46,8 @@ describe("shoal optimize flags", () => {
     [[objective, "--trials", "5", "--sampler", "cmaes"], /--sampler must be one of tpe, random, got "cmaes"/],
     [[objective, "--trials", "5", "--timeout", "0"], /--timeout must be a number of seconds > 0, got "0"/],
     [[objective, "--trials", "5", "--trial-timeout", "x"], /--trial-timeout must be a number of seconds > 0/],
+    [[objective, "--trials", "5", "--trial-memory", "16"], /--trial-memory must be a whole number from 32 to 65536, got "16"/],
+    [[objective, "--trials", "5", "--trial-memory", "1.5"], /--trial-memory must be a whole number from 32 to 65536, got "1.5"/],
     [[objective, "--trials", "5", "--log-format", "xml"], /--log-format must be one of pretty, json/],
     [[objective, "--trials", "5", "--bogus"], /Unknown option '--bogus'/],
     [[objective, "--trials"], /Option '--trials <value>' argument missing/],
@@ -64,6 +67,17 @@ describe("shoal optimize flags", () => {
     );
     expect(() => parseOptimizeArgs(["--redis", "redis://h", "--study", "s", "--trials", "5", "--lease-wait=-1"])).toThrow(
       /--lease-wait must be a whole number >= 0, got "-1"/,
+    );
+  });
+
+  it("leaves --trial-memory to the TrialRunner's default when absent, and to the workers on the cluster", () => {
+    expect(parseOptimizeArgs([objective, "--trials", "5"], process.cwd(), {})?.trialMemoryMb).toBeUndefined();
+    const cluster = [objective, "--redis", "redis://h", "--study", "s", "--trials", "5"];
+    expect(() => parseOptimizeArgs([...cluster, "--trial-memory", "512"], process.cwd(), {})).toThrow(
+      "--trial-memory belongs to the workers on the cluster (--redis is given): shoal worker --trial-memory MB.",
+    );
+    expect(() => parseOptimizeArgs([...cluster, "--trial-timeout", "5"], process.cwd(), {})).toThrow(
+      "--trial-timeout belongs to the workers on the cluster (--redis is given): shoal worker --trial-timeout S.",
     );
   });
 

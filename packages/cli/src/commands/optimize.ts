@@ -14,6 +14,7 @@ import {
   parseFlags,
   parseRedisFlag,
   redisFlags,
+  trialMemoryFlag,
   trialTimeoutFlag,
   type FlagValues,
 } from "../flags.js";
@@ -29,6 +30,7 @@ const optimizeFlags = defineFlags({
   seed: flag.int({ value: "N", min: 0, max: 2 ** 32 - 1, help: "seed for the sampler: the same seed gives the same study" }),
   jobs: flag.int({ value: "N", min: 1, max: 1024, default: 1, help: "trials run in parallel threads (default {default})" }),
   "trial-timeout": trialTimeoutFlag,
+  "trial-memory": trialMemoryFlag,
   study: flag.text({ value: "NAME", rule: "must not be empty", help: "the study's name (default no-name-<uuid>)" }),
   storage: flag.text({
     value: "FILE",
@@ -103,6 +105,7 @@ export interface OptimizeCommand {
   seed: OptimizeFlags["seed"];
   jobs: OptimizeFlags["jobs"];
   trialTimeoutSeconds: OptimizeFlags["trial-timeout"];
+  trialMemoryMb: OptimizeFlags["trial-memory"];
   studyName: OptimizeFlags["study"];
   logFormat: OptimizeFlags["log-format"];
   outDir: string | undefined;
@@ -136,8 +139,8 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
     if (values.jobs !== 1) {
       throw new UsageError(`--jobs is for the embedded mode; ${why}, start workers with shoal worker --concurrency N.`, "optimize");
     }
-    if (values["trial-timeout"] !== undefined) {
-      throw new UsageError(`--trial-timeout belongs to the workers ${why}: shoal worker --trial-timeout S.`, "optimize");
+    for (const [name, value] of [["trial-timeout", "S"], ["trial-memory", "MB"]] as const) {
+      if (values[name] !== undefined) throw new UsageError(`--${name} belongs to the workers ${why}: shoal worker --${name} ${value}.`, "optimize");
     }
   } else {
     for (const name of ["prefix", "queue", "lease-wait"] as const) {
@@ -168,6 +171,7 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
     seed: values.seed,
     jobs: values.jobs,
     trialTimeoutSeconds: values["trial-timeout"],
+    trialMemoryMb: values["trial-memory"],
     studyName: values.study,
     logFormat: values["log-format"],
     outDir: values.out === undefined ? undefined : path.resolve(cwd, values.out),
@@ -229,6 +233,7 @@ export async function runOptimize(command: OptimizeCommand, logger: Logger = cre
       nTrials: command.nTrials,
       timeout: command.timeoutSeconds,
       trialTimeoutSeconds: command.trialTimeoutSeconds,
+      trialMemoryMb: command.trialMemoryMb,
       showProgressBar: command.showProgressBar,
     });
   } finally {

@@ -11,6 +11,7 @@ import {
   parseFlags,
   parseRedisFlag,
   redisFlags,
+  trialMemoryFlag,
   trialTimeoutFlag,
   type FlagValues,
 } from "../flags.js";
@@ -31,6 +32,7 @@ const workerFlags = defineFlags({
   queue: redisFlags.queue,
   prefix: redisFlags.prefix,
   "trial-timeout": trialTimeoutFlag,
+  "trial-memory": trialMemoryFlag,
   "lock-duration": flag.int({ value: "MS", min: 500, default: 5000, help: "a dead worker's trial is taken back after about this long (default {default})" }),
   "stalled-interval": flag.int({ value: "MS", min: 200, default: 5000, help: "how often to look for trials of dead workers (default {default})" }),
   "max-stalled": flag.int({ value: "N", min: 0, max: 100, default: 2, help: "times a trial may be taken back before it FAILs (default {default})" }),
@@ -57,6 +59,7 @@ export interface WorkerCommand {
   queue: WorkerFlags["queue"];
   prefix: WorkerFlags["prefix"];
   trialTimeoutSeconds: WorkerFlags["trial-timeout"];
+  trialMemoryMb: WorkerFlags["trial-memory"];
   lockDurationMs: WorkerFlags["lock-duration"];
   stalledIntervalMs: WorkerFlags["stalled-interval"];
   maxStalledCount: WorkerFlags["max-stalled"];
@@ -83,6 +86,7 @@ export function parseWorkerArgs(argv: readonly string[], cwd = process.cwd(), en
     queue: values.queue,
     prefix: values.prefix,
     trialTimeoutSeconds: values["trial-timeout"],
+    trialMemoryMb: values["trial-memory"],
     lockDurationMs: values["lock-duration"],
     stalledIntervalMs: values["stalled-interval"],
     maxStalledCount: values["max-stalled"],

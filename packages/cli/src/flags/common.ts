@@ -1,4 +1,5 @@
 import { DEFAULT_PREFIX, DEFAULT_QUEUE } from "@shoal/redis";
+import { DEFAULT_TRIAL_MEMORY_MB, TRIAL_MEMORY_MB_RANGE } from "@shoal/worker";
 import { flag } from "./define.js";
 
 /**
@@ -16,3 +17,13 @@ export const redisFlags = {
 
 /** A trial's time limit, enforced by whichever process runs the trial. */
 export const trialTimeoutFlag = flag.positiveNumber({ value: "S", unit: "seconds", help: "fail a trial that runs longer than S seconds" });
+
+/**
+ * A trial thread's heap limit, enforced by whichever process runs the trial. No schema default:
+ * the TrialRunner owns it, and `shoal optimize --redis` must tell a flag given from none.
+ */
+export const trialMemoryFlag = flag.int({
+  value: "MB",
+  ...TRIAL_MEMORY_MB_RANGE,
+  help: `heap limit of each trial's thread (default ${DEFAULT_TRIAL_MEMORY_MB}): a trial that\nallocates more FAILs at once, its thread is replaced`,
+});

@@ -20,6 +20,8 @@ export interface QueueWorkerOptions {
   /** @default "shoal" */
   prefix?: string | undefined;
   trialTimeoutSeconds?: number | undefined;
+  /** The heap limit of each trial's thread, in MB (checked by the TrialRunner). @default DEFAULT_TRIAL_MEMORY_MB */
+  trialMemoryMb?: number | undefined;
   /** A trial whose worker stops renewing its lock this long is taken back. @default 5000 */
   lockDurationMs?: number | undefined;
   /** How often this worker looks for trials whose worker died. @default 5000 */
@@ -42,6 +44,7 @@ export interface CompiledQueueWorkerOptions {
   queue: string;
   prefix: string;
   trialTimeoutSeconds: number | undefined;
+  trialMemoryMb: number | undefined;
   lockDurationMs: number;
   stalledIntervalMs: number;
   maxStalledCount: number;
@@ -60,6 +63,7 @@ export function compileQueueWorkerOptions(o: QueueWorkerOptions): CompiledQueueW
     queue: checkKeyName("queue", o.queue ?? DEFAULT_QUEUE),
     prefix: checkKeyName("prefix", o.prefix ?? DEFAULT_PREFIX),
     trialTimeoutSeconds: o.trialTimeoutSeconds,
+    trialMemoryMb: o.trialMemoryMb,
     lockDurationMs: checkIntegerOption("lockDurationMs", o.lockDurationMs ?? 5000, 500),
     stalledIntervalMs: checkIntegerOption("stalledIntervalMs", o.stalledIntervalMs ?? 5000, 200),
     maxStalledCount: checkIntegerOption("maxStalledCount", o.maxStalledCount ?? 2, 0),

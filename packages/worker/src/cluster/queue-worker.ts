@@ -115,6 +115,7 @@ export class QueueWorker {
       objectiveModule: this.o.objectiveModule,
       threads: this.o.concurrency,
       ...(this.o.trialTimeoutSeconds === undefined ? {} : { trialTimeoutSeconds: this.o.trialTimeoutSeconds }),
+      ...(this.o.trialMemoryMb === undefined ? {} : { trialMemoryMb: this.o.trialMemoryMb }),
     });
     await this.runner.check();
     await this.announce();
