@@ -5,7 +5,7 @@ import { DEFAULT_LEASE_WAIT_MS, runCoordinator } from "@shoal/coordinator";
 import { JournalFileStorage } from "@shoal/journal";
 import { DEFAULT_PREFIX, DEFAULT_QUEUE, objectiveIdOf, redactRedisUrl } from "@shoal/redis";
 import { optimizeLocally } from "@shoal/worker";
-import { UsageError } from "../errors.js";
+import { NoCompletedTrialError, UsageError } from "../errors.js";
 import {
   checkObjectiveModule,
   defineFlags,
@@ -18,7 +18,7 @@ import {
   trialTimeoutFlag,
   type FlagValues,
 } from "../flags.js";
-import { formatSummary } from "../output/summary.js";
+import { formatSummary, noCompletedTrialDetail } from "../output/summary.js";
 import { clusterModeLine, clusterReason, embeddedModeLine, resolveClusterTarget, unusedRedisUrlNote, type ClusterTarget } from "./optimize-mode.js";
 import { trialsToCsv } from "../output/trials-csv.js";
 
@@ -240,12 +240,18 @@ export async function runOptimize(command: OptimizeCommand, logger: Logger = cre
     process.off("SIGINT", onSigint);
   }
 
-  await finish(study, command.outDir);
-  journal?.close();
+  try {
+    await finish(study, command.outDir);
+  } finally {
+    journal?.close();
+  }
   return 0;
 }
 
-/** Prints the summary and writes --out's files. */
+/**
+ * Prints the summary and writes --out's files; then throws NoCompletedTrialError when the study
+ * (all of it, earlier runs' trials included) has no COMPLETE trial.
+ */
 async function finish(study: Study, outDir: string | undefined): Promise<void> {
   process.stdout.write(formatSummary(study));
   if (outDir) {
@@ -254,6 +260,8 @@ async function finish(study: Study, outDir: string | undefined): Promise<void> {
     await writeFile(path.join(outDir, "trials.csv"), trialsToCsv(study.trials));
     process.stdout.write(`Wrote ${path.join(outDir, "trials.json")} and trials.csv\n`);
   }
+  const noBest = noCompletedTrialDetail(study.getTrials());
+  if (noBest !== null) throw new NoCompletedTrialError(study.studyName, noBest);
 }
 
 /** `shoal optimize --redis`: this process coordinates the study; workers run the trials. */

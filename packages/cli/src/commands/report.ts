@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { resolveRedisUrl } from "@shoal/redis";
 import { readStudyJson, StudySnapshot, writeReport } from "@shoal/viz";
 import { UsageError } from "../errors.js";
 import { defineFlags, flag, formatOptions, parseFlags, parseRedisFlag, redisFlags, type FlagValues } from "../flags.js";
@@ -13,8 +14,8 @@ const reportFlags = defineFlags({
     rule: "must name a trials.json file or its directory",
     help: "the study: a trials.json written by `shoal optimize --out`, or its\ndirectory (default: DIR/trials.json)",
   }),
-  redis: { ...redisFlags.redis, help: "read the study from Redis instead (with --study NAME)" },
-  study: flag.text({ value: "NAME", help: "the study to read from Redis" }),
+  redis: { ...redisFlags.redis, help: "read the study from Redis instead (with --study NAME; default\n$SHOAL_REDIS_URL or $REDIS_URL once --study is given)" },
+  study: flag.text({ value: "NAME", help: "the study to read from Redis (or from --storage FILE)" }),
   prefix: redisFlags.prefix,
   storage: flag.text({
     value: "FILE",
@@ -47,7 +48,7 @@ export interface ReportCommand {
 }
 
 /** Validates `shoal report` arguments; returns null when help was asked for. */
-export function parseReportArgs(argv: readonly string[], cwd = process.cwd()): ReportCommand | null {
+export function parseReportArgs(argv: readonly string[], cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): ReportCommand | null {
   const { values, positionals } = parseFlags("report", argv, reportFlags);
   if (values.help) return null;
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals.join(" ")}: the study comes from --from PATH.`, "report");
@@ -62,9 +63,16 @@ export function parseReportArgs(argv: readonly string[], cwd = process.cwd()): R
     return { outDir, from: { journal: path.resolve(cwd, values.storage), studyName: values.study ?? "" }, png: values.png, browser };
   }
   if (values.redis !== undefined || values.study !== undefined) {
-    if (values.redis === undefined || values.study === undefined) throw new UsageError("--redis URL and --study NAME go together.", "report");
-    if (values.from !== undefined) throw new UsageError("give either --from PATH or --redis URL --study NAME, not both.", "report");
-    return { outDir, from: { redisUrl: parseRedisFlag(values.redis, "report"), studyName: values.study, prefix: values.prefix }, png: values.png, browser };
+    if (values.study === undefined) throw new UsageError("--redis URL needs --study NAME, the study to read.", "report");
+    if (values.from !== undefined) throw new UsageError("give either --from PATH or --study NAME (from Redis), not both.", "report");
+    // As `shoal status` and `shoal trials`: --redis, else $SHOAL_REDIS_URL, else $REDIS_URL.
+    let url: string;
+    try {
+      url = resolveRedisUrl(values.redis, env);
+    } catch (error) {
+      throw new UsageError((error as Error).message, "report");
+    }
+    return { outDir, from: { redisUrl: parseRedisFlag(url, "report"), studyName: values.study, prefix: values.prefix }, png: values.png, browser };
   }
   if (values.prefix !== undefined) throw new UsageError("--prefix needs --redis.", "report");
   const from = values.from === undefined ? path.join(outDir, "trials.json") : path.resolve(cwd, values.from);

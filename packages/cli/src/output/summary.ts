@@ -1,4 +1,4 @@
-import { pyFloat, pyValue, TrialState, type Study } from "@shoal/core";
+import { pyFloat, pyValue, TrialState, type FrozenTrial, type Study } from "@shoal/core";
 
 /** The closing lines of `shoal optimize`: the trial counts and the best trial, for a person. */
 export function formatSummary(study: Study): string {
@@ -20,4 +20,26 @@ export function formatSummary(study: Study): string {
     lines.push(`    ${name}: ${pyValue(value, best.distributions[name])}`);
   }
   return lines.join("\n") + "\n";
+}
+
+/**
+ * Why a study has no best trial, for `shoal optimize`'s exit: null when some trial is COMPLETE.
+ * Names the most common fail reason (the earliest trial's among equals), since a study where
+ * every trial fails usually fails for one reason; pruned-only studies say so.
+ */
+export function noCompletedTrialDetail(trials: readonly FrozenTrial[]): string | null {
+  if (trials.some((t) => t.state === TrialState.COMPLETE)) return null;
+  const failed = trials.filter((t) => t.state === TrialState.FAIL);
+  const pruned = trials.filter((t) => t.state === TrialState.PRUNED).length;
+  const counts = `${trials.length} trial${trials.length === 1 ? "" : "s"}: ${pruned} pruned, ${failed.length} failed`;
+  if (failed.length === 0) return trials.length === 0 ? "it has no trials." : `${counts}.`;
+  const byReason = new Map<string, number>();
+  for (const t of failed) {
+    const reason = String(t.systemAttrs.failReason ?? "no reason recorded");
+    byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+  }
+  // Map keeps insertion order, so among equal counts the earliest trial's reason wins.
+  let [top, n] = ["", 0];
+  for (const [reason, count] of byReason) if (count > n) [top, n] = [reason, count];
+  return `${counts}; the most common failure (${n} of ${failed.length}): ${top}`;
 }
