@@ -86,9 +86,11 @@ describe("failing trials and bad jobs on the cluster", () => {
     expect(await c.redis.hget(c.keys.trial("alien", 0), "worker")).toBeNull();
     expect(worker.running).toBe(true);
 
-    // And when a coordinator stamps its jobs for another objective, its trials FAIL with that reason.
+    // And when a coordinator stamps its jobs for another objective, its trials FAIL with that reason,
+    // and the coordinator exits 1: no trial completed.
     const coordinator = c.startCoordinator({ study: "mismatch", objective: "faulty.mjs", trials: 2, args: ["--sampler", "random"] });
-    expect((await coordinator.waitForExit(60_000)).code, coordinator.describe()).toBe(0);
+    expect((await coordinator.waitForExit(60_000)).code, coordinator.describe()).toBe(1);
+    expect(coordinator.stderr).toMatch(/shoal: no trial of study "mismatch" completed, so it has no best trial: 2 trials: 0 pruned, 2 failed; the most common failure \(1 of 2\): /);
     const trials = await c.expectExactBudget("mismatch", 2);
     for (const t of trials) {
       expect(t.state).toBe(TrialState.FAIL);

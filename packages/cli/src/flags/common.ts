@@ -25,5 +25,5 @@ export const trialTimeoutFlag = flag.positiveNumber({ value: "S", unit: "seconds
 export const trialMemoryFlag = flag.int({
   value: "MB",
   ...TRIAL_MEMORY_MB_RANGE,
-  help: `heap limit of each trial's thread (default ${DEFAULT_TRIAL_MEMORY_MB}): a trial that\nallocates more FAILs at once, its thread is replaced`,
+  help: `heap limit in MB of each trial's thread (default ${DEFAULT_TRIAL_MEMORY_MB}, from ${TRIAL_MEMORY_MB_RANGE.min} to ${TRIAL_MEMORY_MB_RANGE.max}): a\ntrial that needs more FAILs within seconds, and its thread is replaced`,
 });
