@@ -406,7 +406,8 @@ const CASES: Record<string, ClusterCase | JournalCase> = {
       await run.startWorker("w1");
       await run.startWorker("w2");
       run.startCoordinator();
-      return run.result("an objective exhausting memory", null, "1 trial FAILs by design, the rest complete");
+      // Under the default --trial-memory (1024 MB), as a user gets it.
+      return run.result("an objective exhausting memory", null, "1 trial FAILs by design (default --trial-memory), the rest complete");
     },
   },
 
