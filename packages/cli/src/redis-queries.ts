@@ -1,16 +1,36 @@
-import type { FrozenTrial, StudyDirection } from "@shoal/core";
-import { createRedisConnection, DEFAULT_QUEUE, readStudyForWatching, ShoalKeys } from "@shoal/redis";
+import { ShoalError, type FrozenTrial, type StudyDirection } from "@shoal/core";
+import {
+  connectFirst,
+  createRedisConnection,
+  DEFAULT_QUEUE,
+  isAuthFailure,
+  isConnectionFailure,
+  readStudyForWatching,
+  RedisAuthError,
+  RedisConnectionLostError,
+  ShoalKeys,
+} from "@shoal/redis";
 import type { Redis } from "ioredis";
 import { UsageError } from "./errors.js";
 
 /**
  * Runs a read-only query on a connection of its own. A query fails fast when Redis is down,
- * instead of waiting for it as a worker or coordinator does.
+ * instead of waiting for it as a worker or coordinator does: its first connection within
+ * `connectTimeoutMs`, and a connection lost midway fails the query, each in one line.
  */
-export async function withQueryRedis<T>(url: string, use: (redis: Redis) => Promise<T>): Promise<T> {
-  const redis = createRedisConnection(url, { maxRetriesPerRequest: 1, retryStrategy: (n) => (n > 3 ? null : 200), connectionName: "shoal-cli" });
+export async function withQueryRedis<T>(url: string, connectTimeoutMs: number, use: (redis: Redis) => Promise<T>): Promise<T> {
+  // Retries until connectFirst gives up; after it, a command is retried once.
+  const redis = createRedisConnection(url, { maxRetriesPerRequest: 1, retryStrategy: () => 200, connectionName: "shoal-cli" });
+  // Its errors end up in the query's rejection; without a listener ioredis prints each one's stack.
+  redis.on("error", () => undefined);
   try {
+    await connectFirst([redis], url, connectTimeoutMs);
     return await use(redis);
+  } catch (error) {
+    if (error instanceof ShoalError) throw error;
+    if (isAuthFailure(error)) throw new RedisAuthError(url);
+    if (isConnectionFailure(error)) throw new RedisConnectionLostError(url, (error as Error).message);
+    throw error;
   } finally {
     redis.disconnect();
   }

@@ -1,5 +1,5 @@
 import { checkIntegerOption, InvalidOptionError, type Logger, type Pruner, type Sampler, type StudyDirection } from "@shoal/core";
-import { checkKeyName, DEFAULT_LEASE_TTL_MS, DEFAULT_PREFIX, DEFAULT_QUEUE } from "@shoal/redis";
+import { checkKeyName, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_LEASE_TTL_MS, DEFAULT_PREFIX, DEFAULT_QUEUE } from "@shoal/redis";
 
 /** How long a coordinator waits for a dead one's lease to run out, by default: one TTL and a second. */
 export const DEFAULT_LEASE_WAIT_MS = DEFAULT_LEASE_TTL_MS + 1000;
@@ -39,6 +39,12 @@ export interface CoordinatorOptions {
   leaseWaitMs?: number | undefined;
   /** How often running trials are checked against their jobs (missed events, lost jobs). @default 2000 */
   reconcileIntervalMs?: number | undefined;
+  /**
+   * How long the first connection to Redis may take: past it the coordinator fails with
+   * RedisUnreachableError (or at once with RedisAuthError). Later outages are waited out.
+   * @default DEFAULT_CONNECT_TIMEOUT_MS (5 s)
+   */
+  connectTimeoutMs?: number | undefined;
   logger?: Logger | undefined;
   showProgressBar?: boolean | undefined;
   /** Aborting it stops enqueueing; the coordinator returns once running trials are recorded. */
@@ -61,6 +67,7 @@ export interface CompiledCoordinatorOptions {
   leaseTtlMs: number;
   leaseWaitMs: number;
   reconcileIntervalMs: number;
+  connectTimeoutMs: number;
   logger: Logger | undefined;
   showProgressBar: boolean;
   signal: AbortSignal | undefined;
@@ -87,6 +94,7 @@ export function compileCoordinatorOptions(o: CoordinatorOptions): CompiledCoordi
     leaseTtlMs,
     leaseWaitMs: checkIntegerOption("leaseWaitMs", o.leaseWaitMs ?? leaseTtlMs + (DEFAULT_LEASE_WAIT_MS - DEFAULT_LEASE_TTL_MS), 0),
     reconcileIntervalMs: checkIntegerOption("reconcileIntervalMs", o.reconcileIntervalMs ?? 2000, 50),
+    connectTimeoutMs: checkIntegerOption("connectTimeoutMs", Math.round(o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS), 1),
     logger: o.logger,
     showProgressBar: o.showProgressBar ?? false,
     signal: o.signal,

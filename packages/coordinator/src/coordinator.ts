@@ -2,12 +2,14 @@ import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { getLogger, ProgressBar, TrialState, type Logger, type Study } from "@shoal/core";
 import {
+  connectFirst,
   createRedisConnection,
   createStudy,
   listWorkers,
-  logConnectionOutages,
+  isConnectionFailure,
   parsePayload,
   readStudyLease,
+  RedisOutageLog,
   RedisStorage,
   ShoalKeys,
   StudyDataLostError,
@@ -96,6 +98,7 @@ class Coordinator {
   private readonly eventsRedis: Redis;
   private readonly storage: RedisStorage;
   private readonly logger: Logger;
+  private readonly outages: RedisOutageLog;
   private queue: Queue | null = null;
   private outcomes: JobOutcomeReader | null = null;
   private lease: StudyLease | null = null;
@@ -110,14 +113,12 @@ class Coordinator {
 
   constructor(private readonly o: CompiledCoordinatorOptions) {
     this.keys = new ShoalKeys(o.prefix);
-    this.redis = createRedisConnection(o.redisUrl);
-    this.queueRedis = createRedisConnection(o.redisUrl);
-    this.eventsRedis = createRedisConnection(o.redisUrl);
     this.logger = o.logger ?? getLogger();
-    logConnectionOutages(this.redis, this.logger, "Coordinator");
-    // The same outage, logged once above.
-    this.queueRedis.on("error", () => undefined);
-    this.eventsRedis.on("error", () => undefined);
+    // An outage of any of the three is logged once, as Redis's (connection-errors.ts).
+    this.outages = new RedisOutageLog(o.redisUrl, this.logger);
+    this.redis = this.outages.watch(createRedisConnection(o.redisUrl));
+    this.queueRedis = this.outages.watch(createRedisConnection(o.redisUrl));
+    this.eventsRedis = this.outages.watch(createRedisConnection(o.redisUrl));
     this.storage = new RedisStorage(this.redis, this.keys, o.redisUrl);
     // A flush that finds the study lost wakes the loop, which restores it (keepStudy).
     this.storage.onStudyLost(() => this.wake?.());
@@ -131,6 +132,8 @@ class Coordinator {
 
   async run(): Promise<Study> {
     const o = this.o;
+    // The first connection is bounded (--connect-timeout); later outages are waited out.
+    await connectFirst([this.redis, this.queueRedis, this.eventsRedis], o.redisUrl, o.connectTimeoutMs);
     const holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.lease = await StudyLease.acquire(this.redis, this.keys, o.studyName, holder, {
       ttlMs: o.leaseTtlMs,
@@ -265,7 +268,8 @@ class Coordinator {
    * already (logConnectionOutages); any other error is one line here.
    */
   private onQueueError(error: Error): void {
-    if (this.queueRedis.status !== "ready") return;
+    // A connection's error is the outage's, which this.outages logs once.
+    if (this.queueRedis.status !== "ready" || isConnectionFailure(error)) return;
     this.logger.warn({ event: "queue_error", reason: error.message }, `Coordinator's queue: ${error.message}`);
   }
 

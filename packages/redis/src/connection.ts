@@ -1,6 +1,8 @@
-import type { Logger } from "@shoal/core";
 import { Redis, type RedisOptions } from "ioredis";
 import { RedisUrlError } from "./errors.js";
+import { redactRedisUrl } from "./redact-url.js";
+
+export { redactRedisUrl };
 
 /** The Redis URL from a flag, else SHOAL_REDIS_URL, else REDIS_URL; throws RedisUrlError when none is set. */
 export function resolveRedisUrl(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -49,10 +51,6 @@ export function parseRedisUrl(url: string): RedisUrlParts {
   };
 }
 
-/** The URL with its password replaced by `***`, for logs and errors. */
-export function redactRedisUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):([^@/]*)@/, "//$1:***@");
-}
 
 /**
  * An ioredis connection suited to BullMQ and to long-lived processes: it retries for ever with a
@@ -72,25 +70,11 @@ export function createRedisConnection(url: string, options: RedisOptions = {}): 
     enableOfflineQueue: true,
     retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
     connectionName: "shoal",
+    // disconnect() of a connection between retries waits this long for a socket that is already
+    // closed (ioredis's default: 2 s), which keeps a command that gave up alive that long.
+    disconnectTimeout: 200,
     lazyConnect: false,
     ...options,
   });
 }
 
-/**
- * Logs a long-lived connection's outage once, and its return, instead of ioredis printing an
- * "Unhandled error event" at every retry (the connection reconnects by itself).
- */
-export function logConnectionOutages(redis: Redis, logger: Logger, what: string): void {
-  let down = false;
-  redis.on("error", (error: Error) => {
-    if (down) return;
-    down = true;
-    logger.warn({ event: "redis_unreachable", connection: what, reason: error.message }, `${what}: Redis is unreachable (${error.message}); reconnecting.`);
-  });
-  redis.on("ready", () => {
-    if (!down) return;
-    down = false;
-    logger.info({ event: "redis_reconnected", connection: what }, `${what}: connected to Redis again.`);
-  });
-}

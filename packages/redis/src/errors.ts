@@ -1,7 +1,42 @@
 import { ShoalError, type TrialState } from "@shoal/core";
+import { redactRedisUrl } from "./redact-url.js";
 
 /** Thrown when no Redis URL was given and neither SHOAL_REDIS_URL nor REDIS_URL is set, or the URL is malformed. */
 export class RedisUrlError extends ShoalError {}
+
+/** Thrown when Redis refuses the URL's credentials (WRONGPASS, NOAUTH): retrying cannot help. */
+export class RedisAuthError extends ShoalError {
+  constructor(readonly url: string) {
+    super(`authentication failed for ${redactRedisUrl(url)}: check the user and password in the Redis URL.`);
+  }
+}
+
+/**
+ * Thrown when a command's first connection to Redis is not ready within its connect timeout
+ * (`--connect-timeout`): nothing listens there, or it is out of reach.
+ */
+export class RedisUnreachableError extends ShoalError {
+  constructor(
+    readonly url: string,
+    readonly timeoutMs: number,
+    readonly reason: string | undefined,
+  ) {
+    super(
+      `Redis at ${redactRedisUrl(url)} unreachable: no connection within ${timeoutMs / 1000} s` +
+        `${reason ? ` (${reason})` : ""}. Is redis-server running there? (--connect-timeout S waits longer.)`,
+    );
+  }
+}
+
+/** Thrown when a short-lived command (a query) loses its connection to Redis after it connected. */
+export class RedisConnectionLostError extends ShoalError {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+  ) {
+    super(`Redis at ${redactRedisUrl(url)} unreachable: the connection was lost (${reason}). Try again once Redis is back.`);
+  }
+}
 
 /** Thrown when a payload read from Redis (a trial hash, a job, a result) does not have the shape Shoal wrote. */
 export class MalformedPayloadError extends ShoalError {

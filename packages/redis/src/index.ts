@@ -4,13 +4,20 @@
  */
 export {
   createRedisConnection,
-  logConnectionOutages,
   parseRedisUrl,
   redactRedisUrl,
   resolveRedisUrl,
   type RedisUrlParts,
 } from "./connection.js";
-export { MalformedPayloadError, PartialStudyError, RedisUrlError, StudyDataLostError, StudyLeaseError } from "./errors.js";
+export {
+  connectFirst,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  isAuthFailure,
+  isConnectionFailure,
+  logBullMqError,
+  RedisOutageLog,
+} from "./connection-errors.js";
+export { MalformedPayloadError, PartialStudyError, RedisAuthError, RedisConnectionLostError, RedisUnreachableError, RedisUrlError, StudyDataLostError, StudyLeaseError } from "./errors.js";
 export { checkKeyName, DEFAULT_PREFIX, DEFAULT_QUEUE, ShoalKeys, trialJobId } from "./keys.js";
 export { parsePayload } from "./parse-payload.js";
 export { RedisStorage, type RestoredStudy, type StudyLoss } from "./redis-storage.js";

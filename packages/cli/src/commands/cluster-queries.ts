@@ -3,7 +3,7 @@ import { readClusterStatus, type ClusterStatus } from "@shoal/coordinator";
 import { countRunningTrials, listStudyNames, readStudyHash, resolveRedisUrl, ShoalKeys } from "@shoal/redis";
 import path from "node:path";
 import { UsageError } from "../errors.js";
-import { defineFlags, flag, parseFlags, parseRedisFlag, redisFlags } from "../flags.js";
+import { connectTimeoutMs, defineFlags, flag, parseFlags, parseRedisFlag, redisFlags } from "../flags.js";
 import { trialsToCsv } from "../output/trials-csv.js";
 import { readStudyTrials, withQueryRedis } from "../redis-queries.js";
 import { journalStatus, listJournalStudies, readJournalStudy } from "./journal-queries.js";
@@ -34,6 +34,7 @@ function queryFlags<const F extends readonly [string, ...string[]]>(formats: F) 
     study: flag.text({ value: "NAME", help: "the study to read" }),
     prefix: redisFlags.prefix,
     queue: redisFlags.queue,
+    "connect-timeout": redisFlags["connect-timeout"],
     format: flag.choice({ value: formats.join("|"), choices: formats, default: formats[0], help: `one of ${formats.join(", ")} (default {default})` }),
     storage: flag.text({ value: "FILE", rule: "must name a journal file", help: "read the study from this journal file (shoal optimize --storage) instead" }),
   });
@@ -48,6 +49,8 @@ export interface QueryCommand<F extends string> {
   format: F;
   /** The journal file to read instead of Redis (`--storage`, resolved); then redisUrl is "". */
   journal: string | undefined;
+  /** The connection's bound (--connect-timeout). */
+  connectTimeoutMs: number;
 }
 
 function parseQuery<const F extends readonly [string, ...string[]]>(
@@ -62,11 +65,11 @@ function parseQuery<const F extends readonly [string, ...string[]]>(
   if (values.help) return null;
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}.`, command);
   if (values.storage !== undefined) {
-    for (const name of ["redis", "prefix", "queue"] as const) {
+    for (const name of ["redis", "prefix", "queue", "connect-timeout"] as const) {
       if (values[name] !== undefined) throw new UsageError(`--${name} is for a study in Redis; --storage reads a journal file: give one of them.`, command);
     }
     // --study may be left out: the journal's only study is meant (journal-queries.ts says so when there are several).
-    return { redisUrl: "", studyName: values.study ?? "", prefix: undefined, queue: undefined, format: values.format, journal: path.resolve(cwd, values.storage) };
+    return { redisUrl: "", studyName: values.study ?? "", prefix: undefined, queue: undefined, format: values.format, journal: path.resolve(cwd, values.storage), connectTimeoutMs: 0 };
   }
   if (needsStudy && values.study === undefined) throw new UsageError("--study NAME is needed.", command);
   let url: string;
@@ -75,7 +78,7 @@ function parseQuery<const F extends readonly [string, ...string[]]>(
   } catch (error) {
     throw new UsageError((error as Error).message, command);
   }
-  return { redisUrl: parseRedisFlag(url, command), studyName: values.study ?? "", prefix: values.prefix, queue: values.queue, format: values.format, journal: undefined };
+  return { redisUrl: parseRedisFlag(url, command), studyName: values.study ?? "", prefix: values.prefix, queue: values.queue, format: values.format, journal: undefined, connectTimeoutMs: connectTimeoutMs(values["connect-timeout"]) };
 }
 
 export const parseStatusArgs = (argv: readonly string[], env = process.env) => parseQuery("status", argv, ["text", "json"] as const, true, env);
@@ -113,7 +116,7 @@ function statusJson(s: ClusterStatus): string {
 /** `shoal status`. */
 export async function runStatus(c: QueryCommand<"text" | "json">): Promise<number> {
   if (c.journal !== undefined) return journalStatus(c.journal, c.studyName, c.format);
-  const status = await withQueryRedis(c.redisUrl, (redis) =>
+  const status = await withQueryRedis(c.redisUrl, c.connectTimeoutMs, (redis) =>
     readClusterStatus(redis, { studyName: c.studyName, ...(c.prefix ? { prefix: c.prefix } : {}), ...(c.queue ? { queue: c.queue } : {}) }),
   );
   process.stdout.write(c.format === "json" ? statusJson(status) : formatStatus(status));
@@ -141,7 +144,7 @@ export async function runTrials(c: QueryCommand<"table" | "json" | "csv">): Prom
   const { trials } =
     c.journal !== undefined
       ? readJournalStudy(c.journal, c.studyName, "trials")
-      : await withQueryRedis(c.redisUrl, (redis) => readStudyTrials(redis, c.studyName, c.prefix, "trials", c.queue));
+      : await withQueryRedis(c.redisUrl, c.connectTimeoutMs, (redis) => readStudyTrials(redis, c.studyName, c.prefix, "trials", c.queue));
   const out =
     c.format === "json" ? JSON.stringify(trials.map(frozenTrialToJSON), null, 1) + "\n" : c.format === "csv" ? trialsToCsv(trials) : formatTrialsTable(trials);
   process.stdout.write(out);
@@ -150,7 +153,7 @@ export async function runTrials(c: QueryCommand<"table" | "json" | "csv">): Prom
 
 /** `shoal studies`. */
 export async function runStudies(c: QueryCommand<"table" | "json">): Promise<number> {
-  const studies = c.journal !== undefined ? listJournalStudies(c.journal) : await withQueryRedis(c.redisUrl, async (redis) => {
+  const studies = c.journal !== undefined ? listJournalStudies(c.journal) : await withQueryRedis(c.redisUrl, c.connectTimeoutMs, async (redis) => {
     const keys = new ShoalKeys(c.prefix);
     const names = await listStudyNames(redis, keys);
     return Promise.all(

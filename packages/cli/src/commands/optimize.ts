@@ -8,6 +8,7 @@ import { optimizeLocally } from "@shoal/worker";
 import { NoCompletedTrialError, UsageError } from "../errors.js";
 import {
   checkObjectiveModule,
+  connectTimeoutMs,
   defineFlags,
   flag,
   formatOptions,
@@ -46,6 +47,7 @@ const optimizeFlags = defineFlags({
   },
   prefix: redisFlags.prefix,
   queue: { ...redisFlags.queue, help: `BullMQ queue of the trial jobs (default ${DEFAULT_QUEUE})` },
+  "connect-timeout": redisFlags["connect-timeout"],
   "lease-wait": flag.int({
     value: "S",
     min: 0,
@@ -94,6 +96,8 @@ export interface OptimizeCommand {
         prefix: OptimizeFlags["prefix"];
         queue: OptimizeFlags["queue"];
         leaseWaitSeconds: OptimizeFlags["lease-wait"];
+        /** The first connection's bound (--connect-timeout). */
+        connectTimeoutMs: number;
       }
     | undefined;
   /** The journal file of the embedded study (--storage), resolved; undefined: in memory. */
@@ -143,7 +147,7 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
       if (values[name] !== undefined) throw new UsageError(`--${name} belongs to the workers ${why}: shoal worker --${name} ${value}.`, "optimize");
     }
   } else {
-    for (const name of ["prefix", "queue", "lease-wait"] as const) {
+    for (const name of ["prefix", "queue", "lease-wait", "connect-timeout"] as const) {
       if (values[name] !== undefined) throw new UsageError(`--${name} needs --redis (or $SHOAL_REDIS_URL).`, "optimize");
     }
   }
@@ -162,6 +166,7 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
             prefix: values.prefix,
             queue: values.queue,
             leaseWaitSeconds: values["lease-wait"],
+            connectTimeoutMs: connectTimeoutMs(values["connect-timeout"]),
           },
     journal: values.storage === undefined ? undefined : path.resolve(cwd, values.storage),
     nTrials: values.trials,
@@ -302,6 +307,7 @@ async function runCoordinatorCommand(
       prefix: redis.prefix,
       queue: redis.queue,
       leaseWaitMs: redis.leaseWaitSeconds === undefined ? undefined : redis.leaseWaitSeconds * 1000,
+      connectTimeoutMs: redis.connectTimeoutMs,
       studyName: command.studyName as string,
       trialBudget: command.nTrials as number,
       timeoutSeconds: command.timeoutSeconds,

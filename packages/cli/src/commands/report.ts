@@ -3,7 +3,7 @@ import path from "node:path";
 import { resolveRedisUrl } from "@shoal/redis";
 import { readStudyJson, StudySnapshot, writeReport } from "@shoal/viz";
 import { UsageError } from "../errors.js";
-import { defineFlags, flag, formatOptions, parseFlags, parseRedisFlag, redisFlags, type FlagValues } from "../flags.js";
+import { connectTimeoutMs, defineFlags, flag, formatOptions, parseFlags, parseRedisFlag, redisFlags, type FlagValues } from "../flags.js";
 import { readStudyTrials, withQueryRedis } from "../redis-queries.js";
 import { readJournalStudy } from "./journal-queries.js";
 
@@ -17,6 +17,7 @@ const reportFlags = defineFlags({
   redis: { ...redisFlags.redis, help: "read the study from Redis instead (with --study NAME; default\n$SHOAL_REDIS_URL or $REDIS_URL once --study is given)" },
   study: flag.text({ value: "NAME", help: "the study to read from Redis (or from --storage FILE)" }),
   prefix: redisFlags.prefix,
+  "connect-timeout": redisFlags["connect-timeout"],
   storage: flag.text({
     value: "FILE",
     rule: "must name a journal file",
@@ -42,7 +43,7 @@ ${formatOptions(reportFlags, 20)}`;
 export interface ReportCommand {
   outDir: string;
   /** The trials.json (or the directory holding it) to read the study from, or a study in Redis. */
-  from: string | { redisUrl: string; studyName: string; prefix: FlagValues<typeof reportFlags>["prefix"] } | { journal: string; studyName: string };
+  from: string | { redisUrl: string; studyName: string; prefix: FlagValues<typeof reportFlags>["prefix"]; connectTimeoutMs: number } | { journal: string; studyName: string };
   png: boolean;
   browser: string | undefined;
 }
@@ -72,9 +73,16 @@ export function parseReportArgs(argv: readonly string[], cwd = process.cwd(), en
     } catch (error) {
       throw new UsageError((error as Error).message, "report");
     }
-    return { outDir, from: { redisUrl: parseRedisFlag(url, "report"), studyName: values.study, prefix: values.prefix }, png: values.png, browser };
+    return {
+      outDir,
+      from: { redisUrl: parseRedisFlag(url, "report"), studyName: values.study, prefix: values.prefix, connectTimeoutMs: connectTimeoutMs(values["connect-timeout"]) },
+      png: values.png,
+      browser,
+    };
   }
-  if (values.prefix !== undefined) throw new UsageError("--prefix needs --redis.", "report");
+  for (const name of ["prefix", "connect-timeout"] as const) {
+    if (values[name] !== undefined) throw new UsageError(`--${name} needs --redis.`, "report");
+  }
   const from = values.from === undefined ? path.join(outDir, "trials.json") : path.resolve(cwd, values.from);
   if (!existsSync(from)) {
     throw new UsageError(
@@ -106,7 +114,7 @@ function readJournalReport(from: { journal: string; studyName: string }): StudyS
   return new StudySnapshot(studyName, direction, trials);
 }
 
-async function readRedisStudy(from: { redisUrl: string; studyName: string; prefix: string | undefined }): Promise<StudySnapshot> {
-  const { direction, trials } = await withQueryRedis(from.redisUrl, (redis) => readStudyTrials(redis, from.studyName, from.prefix, "report"));
+async function readRedisStudy(from: { redisUrl: string; studyName: string; prefix: string | undefined; connectTimeoutMs: number }): Promise<StudySnapshot> {
+  const { direction, trials } = await withQueryRedis(from.redisUrl, from.connectTimeoutMs, (redis) => readStudyTrials(redis, from.studyName, from.prefix, "report"));
   return new StudySnapshot(from.studyName, direction, trials);
 }

@@ -5,6 +5,7 @@ import { QueueWorker } from "@shoal/worker";
 import { UsageError } from "../errors.js";
 import {
   checkObjectiveModule,
+  connectTimeoutMs,
   defineFlags,
   flag,
   formatOptions,
@@ -31,6 +32,7 @@ const workerFlags = defineFlags({
   }),
   queue: redisFlags.queue,
   prefix: redisFlags.prefix,
+  "connect-timeout": redisFlags["connect-timeout"],
   "trial-timeout": trialTimeoutFlag,
   "trial-memory": trialMemoryFlag,
   "lock-duration": flag.int({ value: "MS", min: 500, default: 5000, help: "a dead worker's trial is taken back after about this long (default {default})" }),
@@ -65,6 +67,8 @@ export interface WorkerCommand {
   maxStalledCount: WorkerFlags["max-stalled"];
   workerId: WorkerFlags["id"];
   logFormat: WorkerFlags["log-format"];
+  /** The first connection's bound (--connect-timeout). */
+  connectTimeoutMs: number;
 }
 
 /** Validates `shoal worker` arguments; null for --help. */
@@ -92,6 +96,7 @@ export function parseWorkerArgs(argv: readonly string[], cwd = process.cwd(), en
     maxStalledCount: values["max-stalled"],
     workerId: values.id,
     logFormat: values["log-format"],
+    connectTimeoutMs: connectTimeoutMs(values["connect-timeout"]),
   };
 }
 

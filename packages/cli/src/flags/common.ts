@@ -1,4 +1,4 @@
-import { DEFAULT_PREFIX, DEFAULT_QUEUE } from "@shoal/redis";
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_PREFIX, DEFAULT_QUEUE } from "@shoal/redis";
 import { DEFAULT_TRIAL_MEMORY_MB, TRIAL_MEMORY_MB_RANGE } from "@shoal/worker";
 import { flag } from "./define.js";
 
@@ -12,6 +12,12 @@ export const redisFlags = {
   redis: flag.text({ value: "URL", help: "Redis (default $SHOAL_REDIS_URL or $REDIS_URL)" }),
   prefix: flag.text({ value: "P", help: `Redis key prefix (default ${DEFAULT_PREFIX})` }),
   queue: flag.text({ value: "NAME", help: `BullMQ queue (default ${DEFAULT_QUEUE})` }),
+  // Only the first connection: a Redis lost later is waited for (a study carries on when it is back).
+  "connect-timeout": flag.positiveNumber({
+    value: "S",
+    unit: "seconds",
+    help: `fail when Redis does not answer within S seconds at start (default ${DEFAULT_CONNECT_TIMEOUT_MS / 1000})`,
+  }),
   "log-format": flag.choice({ value: "FORMAT", choices: ["pretty", "json"], default: "pretty", help: "pretty (default) or json" }),
 };
 
@@ -27,3 +33,8 @@ export const trialMemoryFlag = flag.int({
   ...TRIAL_MEMORY_MB_RANGE,
   help: `heap limit in MB of each trial's thread (default ${DEFAULT_TRIAL_MEMORY_MB}, from ${TRIAL_MEMORY_MB_RANGE.min} to ${TRIAL_MEMORY_MB_RANGE.max}): a\ntrial that needs more FAILs within seconds, and its thread is replaced`,
 });
+
+/** The first connection's bound in ms: `--connect-timeout S`, else the default. */
+export function connectTimeoutMs(seconds: number | undefined): number {
+  return seconds === undefined ? DEFAULT_CONNECT_TIMEOUT_MS : Math.round(seconds * 1000);
+}

@@ -21,6 +21,7 @@ describe("formatOptions", () => {
         "  --redis URL             Redis (default $SHOAL_REDIS_URL or $REDIS_URL)",
         "  --prefix P              Redis key prefix (default shoal)",
         "  --queue NAME            BullMQ queue (default trials)",
+        "  --connect-timeout S     fail when Redis does not answer within S seconds at start (default 5)",
         "  --log-format FORMAT     pretty (default) or json",
         "  -h, --help              this help",
       ].join("\n"),

@@ -1,5 +1,5 @@
 import { checkIntegerOption, type Logger, type Pruner } from "@shoal/core";
-import { checkKeyName, DEFAULT_PREFIX, DEFAULT_QUEUE } from "@shoal/redis";
+import { checkKeyName, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_PREFIX, DEFAULT_QUEUE } from "@shoal/redis";
 
 /** Options of QueueWorker (the `shoal worker` process). */
 export interface QueueWorkerOptions {
@@ -32,6 +32,12 @@ export interface QueueWorkerOptions {
   pruner?: Pruner | undefined;
   /** @default `<host>-<pid>` */
   workerId?: string | undefined;
+  /**
+   * How long the first connection to Redis may take: past it start() fails with
+   * RedisUnreachableError (or at once with RedisAuthError). Later outages are waited out.
+   * @default DEFAULT_CONNECT_TIMEOUT_MS (5 s)
+   */
+  connectTimeoutMs?: number | undefined;
   logger?: Logger | undefined;
 }
 
@@ -50,6 +56,7 @@ export interface CompiledQueueWorkerOptions {
   maxStalledCount: number;
   pruner: Pruner | undefined;
   workerId: string | undefined;
+  connectTimeoutMs: number;
   logger: Logger | undefined;
 }
 
@@ -69,6 +76,7 @@ export function compileQueueWorkerOptions(o: QueueWorkerOptions): CompiledQueueW
     maxStalledCount: checkIntegerOption("maxStalledCount", o.maxStalledCount ?? 2, 0),
     pruner: o.pruner,
     workerId: o.workerId,
+    connectTimeoutMs: checkIntegerOption("connectTimeoutMs", Math.round(o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS), 1),
     logger: o.logger,
   };
 }

@@ -10,11 +10,13 @@ import {
 } from "@shoal/core";
 import {
   announceWorker,
+  connectFirst,
   createRedisConnection,
-  logConnectionOutages,
+  logBullMqError,
   objectiveIdOf,
   parsePayload,
   redactRedisUrl,
+  RedisOutageLog,
   ShoalKeys,
   trialJobSchema,
   withdrawWorker,
@@ -82,6 +84,7 @@ export class QueueWorker {
   /** The BullMQ Worker's connection: BullMQ never closes a connection it was given, so drain() does. */
   private readonly workerRedis: Redis;
   private readonly logger: Logger;
+  private readonly outages: RedisOutageLog;
   private readonly pruner: Pruner;
   private runner: TrialRunner | null = null;
   private worker: Worker | null = null;
@@ -101,15 +104,18 @@ export class QueueWorker {
     this.o = compileQueueWorkerOptions(options);
     this.id = this.o.workerId ?? `${hostname()}-${process.pid}`;
     this.keys = new ShoalKeys(this.o.prefix);
-    this.redis = createRedisConnection(this.o.redisUrl);
-    this.workerRedis = createRedisConnection(this.o.redisUrl);
     this.logger = this.o.logger ?? getLogger();
-    logConnectionOutages(this.redis, this.logger, `Worker ${this.id}`);
+    // An outage of either is logged once, as Redis's (connection-errors.ts).
+    this.outages = new RedisOutageLog(this.o.redisUrl, this.logger);
+    this.redis = this.outages.watch(createRedisConnection(this.o.redisUrl));
+    this.workerRedis = this.outages.watch(createRedisConnection(this.o.redisUrl));
     this.pruner = this.o.pruner ?? new MedianPruner();
   }
 
   /** Loads the objective in every thread, then starts taking jobs. */
   async start(): Promise<void> {
+    // The first connection is bounded (--connect-timeout); later outages are waited out.
+    await connectFirst([this.redis, this.workerRedis], this.o.redisUrl, this.o.connectTimeoutMs);
     this.objectiveId = await objectiveIdOf(this.o.objectiveModule);
     this.runner = new TrialRunner({
       objectiveModule: this.o.objectiveModule,
@@ -137,7 +143,7 @@ export class QueueWorker {
     });
     this.worker.on("error", (error) => {
       // While Redis is down, BullMQ reports each reconnection attempt: the outage is logged once already.
-      if (this.redis.status !== "ready") return;
+      if (this.outages.down || this.redis.status !== "ready") return;
       // After an outage longer than the lock duration, a job's lock has expired and the stalled
       // check has taken the trial back; after Redis lost its data, the job's keys are gone and the
       // coordinator enqueues the trial again. Either way the trial runs again: one line per job.
@@ -146,7 +152,7 @@ export class QueueWorker {
         this.noteJobGone(gone[2] as string, gone[1] !== undefined);
         return;
       }
-      this.logger.warn({ event: "worker_error", err: error }, `Worker: ${error.message}`);
+      logBullMqError(this.logger, "Worker", error);
     });
     this.state = "running";
     await this.announce();
