@@ -198,6 +198,8 @@ export class Cluster {
   /** A BullMQ Queue on this cluster's prefix (closed after the test). */
   queue(name = "trials"): Queue {
     const q = new Queue(name, { connection: this.redis, prefix: this.prefix });
+    // Down during a Redis restart, as the harness's connection: without a listener BullMQ prints each error's stack.
+    q.on("error", () => undefined);
     this.queues.push(q);
     return q;
   }

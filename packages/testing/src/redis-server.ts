@@ -32,6 +32,11 @@ export interface TestRedisOptions {
    * persistence does) comes back empty from a restart. Applies to spawned servers only.
    */
   persistence?: "aof" | "none";
+  /**
+   * A spawned server of the test's own that requires this password (`--requirepass`); its `url`
+   * carries it (`redis://:<password>@127.0.0.1:<port>`).
+   */
+  password?: string;
 }
 
 async function freePort(): Promise<number> {
@@ -85,6 +90,8 @@ async function dockerAnswers(): Promise<boolean> {
  */
 export async function startTestRedis(options: TestRedisOptions = {}): Promise<TestRedis> {
   const prefix = `shoaltest-${randomUUID().slice(0, 8)}`;
+  // A password needs a server started with it: spawned here.
+  if (options.password !== undefined) return spawnRedisServer(prefix, options.persistence ?? "aof", options.password);
   if (process.env.REDIS_URL && !options.own) {
     const url = process.env.REDIS_URL;
     return {
@@ -121,17 +128,18 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
   return spawnRedisServer(prefix, options.persistence ?? "aof");
 }
 
-async function spawnRedisServer(prefix: string, persistence: "aof" | "none"): Promise<TestRedis> {
+async function spawnRedisServer(prefix: string, persistence: "aof" | "none", password?: string): Promise<TestRedis> {
   const port = await freePort();
   const dir = await mkdtemp(path.join(tmpdir(), "shoal-redis-"));
-  const url = `redis://127.0.0.1:${port}`;
+  const url = password === undefined ? `redis://127.0.0.1:${port}` : `redis://:${encodeURIComponent(password)}@127.0.0.1:${port}`;
   let child: ChildProcess | null = null;
   const start = async () => {
     child = spawn(
       "redis-server",
       ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "",
         ...(persistence === "aof" ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"]),
-        "--maxmemory-policy", "noeviction", "--protected-mode", "no"],
+        "--maxmemory-policy", "noeviction", "--protected-mode", "no",
+        ...(password === undefined ? [] : ["--requirepass", password])],
       { stdio: "ignore" },
     );
     await waitForPong(url);
