@@ -81,6 +81,16 @@ describe("shoal optimize flags", () => {
     );
   });
 
+  it("bounds the first connection by --connect-timeout (default 5 s) in coordinator mode, and refuses it without --redis", () => {
+    const cluster = ["--redis", "redis://h", "--study", "s", "--trials", "5"];
+    expect(parseOptimizeArgs([...cluster, "--connect-timeout", "1.5"])?.redis?.connectTimeoutMs).toBe(1500);
+    expect(parseOptimizeArgs(cluster)?.redis?.connectTimeoutMs).toBe(5000);
+    expect(() => parseOptimizeArgs([...cluster, "--connect-timeout", "0"])).toThrow("--connect-timeout must be a number of seconds > 0");
+    expect(() => parseOptimizeArgs([objective, "--trials", "5", "--connect-timeout", "3"], process.cwd(), {})).toThrow(
+      "--connect-timeout needs --redis (or $SHOAL_REDIS_URL).",
+    );
+  });
+
   it("takes --storage FILE in the embedded mode, and refuses it with --redis or without a module", () => {
     const cmd = parseOptimizeArgs([path.resolve(objective), "--trials", "5", "--storage", "study.jsonl", "--study", "s"], "/work/x");
     expect(cmd).toMatchObject({ journal: "/work/x/study.jsonl", redis: undefined, studyName: "s", nTrials: 5 });

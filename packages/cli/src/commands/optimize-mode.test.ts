@@ -20,7 +20,7 @@ describe("shoal optimize's mode", () => {
       cwd: process.cwd(),
     });
     expect(line).toBe(
-      'Coordinating study "iris" on the cluster at redis://u:***@h:6380 (from $SHOAL_REDIS_URL), prefix "shoal", queue "q": ' +
+      'Coordinating study "iris" on the cluster at redis://***@h:6380 (from $SHOAL_REDIS_URL), prefix "shoal", queue "q": ' +
         "the trials run on workers started with `shoal worker examples/o.ts` against that Redis.",
     );
     expect(line).not.toContain("secret");
