@@ -1,4 +1,5 @@
 import {
+  getLogger,
   InMemoryStorage,
   isFinished,
   StudyNameError,
@@ -14,6 +15,7 @@ import {
 } from "@shoal/core";
 import type { ChainableCommander, Redis } from "ioredis";
 import { createRedisConnection, redactRedisUrl } from "./connection.js";
+import { RedisOutageLog } from "./connection-errors.js";
 import { StudyDataLostError } from "./errors.js";
 import { ShoalKeys } from "./keys.js";
 import { trialToHash } from "./schemas.js";
@@ -117,9 +119,10 @@ export class RedisStorage implements Storage {
     this.description = `in Redis at ${redactRedisUrl(url)}`;
   }
 
-  /** Connects to Redis at `url`. */
+  /** Connects to Redis at `url`; an outage is logged once, when it starts and when it ends (core's logger). */
   static connect(url: string, options: { prefix?: string } = {}): RedisStorage {
-    return new RedisStorage(createRedisConnection(url), new ShoalKeys(options.prefix), url);
+    const redis = new RedisOutageLog(url, getLogger()).watch(createRedisConnection(url));
+    return new RedisStorage(redis, new ShoalKeys(options.prefix), url);
   }
 
   /**
