@@ -8,21 +8,22 @@ import { trialsToCsv } from "../output/trials-csv.js";
 import { readStudyTrials, withQueryRedis } from "../redis-queries.js";
 import { journalStatus, listJournalStudies, readJournalStudy } from "./journal-queries.js";
 
-export const STATUS_USAGE = `Usage: shoal status --redis URL --study NAME [--prefix P] [--queue NAME] [--format text|json]
+export const STATUS_USAGE = `Usage: shoal status --redis URL --study NAME [--prefix P] [--queue NAME] [--connect-timeout S] [--format text|json]
        shoal status --storage FILE [--study NAME] [--format text|json]
 
 The study's trials by state, its queue's depth, its running trials and their workers, the live
-workers, the coordinator's lease and the best trial, read from Redis. With --storage, the
-study's trials by state, its running trials and the best trial, read from the journal file
-(--study may be left out when the file holds one study).`;
+workers, the coordinator's lease and the best trial, read from Redis (waiting at most
+--connect-timeout S, default 5, for it to answer). With --storage, the study's trials by state,
+its running trials and the best trial, read from the journal file (--study may be left out when
+the file holds one study).`;
 
-export const TRIALS_USAGE = `Usage: shoal trials --redis URL --study NAME [--prefix P] [--queue NAME] [--format table|json|csv]
+export const TRIALS_USAGE = `Usage: shoal trials --redis URL --study NAME [--prefix P] [--queue NAME] [--connect-timeout S] [--format table|json|csv]
        shoal trials --storage FILE [--study NAME] [--format table|json|csv]
 
 Lists the study's trials; a running trial shows the worker its job is on (with --storage, the
 process that runs it).`;
 
-export const STUDIES_USAGE = `Usage: shoal studies --redis URL [--prefix P] [--format table|json]
+export const STUDIES_USAGE = `Usage: shoal studies --redis URL [--prefix P] [--connect-timeout S] [--format table|json]
        shoal studies --storage FILE [--format table|json]
 
 Lists the studies under the prefix, or in the journal file.`;
