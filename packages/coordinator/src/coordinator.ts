@@ -265,10 +265,9 @@ class Coordinator {
   /**
    * BullMQ re-emits its connection's errors on the Queue, and with nobody listening prints each
    * one's stack (a few per reconnection attempt while Redis is down). The outage is one line
-   * already (logConnectionOutages); any other error is one line here.
+   * already (this.outages, a RedisOutageLog); any other error is one line here.
    */
   private onQueueError(error: Error): void {
-    // A connection's error is the outage's, which this.outages logs once.
     if (this.queueRedis.status !== "ready" || isConnectionFailure(error)) return;
     this.logger.warn({ event: "queue_error", reason: error.message }, `Coordinator's queue: ${error.message}`);
   }

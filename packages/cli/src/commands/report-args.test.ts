@@ -17,10 +17,10 @@ describe("shoal report's study source", () => {
 
   it("reads the study from $SHOAL_REDIS_URL, then $REDIS_URL, as status and trials do, once --study is given", () => {
     const from = (env: NodeJS.ProcessEnv, argv: string[] = []) => parse(["--study", "s", ...argv], env)?.from;
-    expect(from({ SHOAL_REDIS_URL: "redis://shoal:1", REDIS_URL: "redis://other:2" })).toEqual({ redisUrl: "redis://shoal:1", studyName: "s", prefix: undefined });
+    expect(from({ SHOAL_REDIS_URL: "redis://shoal:1", REDIS_URL: "redis://other:2" })).toEqual({ redisUrl: "redis://shoal:1", studyName: "s", prefix: undefined, connectTimeoutMs: 5000 });
     expect(from({ REDIS_URL: "redis://other:2" })).toMatchObject({ redisUrl: "redis://other:2" });
-    expect(from({ SHOAL_REDIS_URL: "redis://shoal:1" }, ["--redis", "redis://flag:3", "--prefix", "p"])).toEqual({
-      redisUrl: "redis://flag:3", studyName: "s", prefix: "p",
+    expect(from({ SHOAL_REDIS_URL: "redis://shoal:1" }, ["--redis", "redis://flag:3", "--prefix", "p", "--connect-timeout", "2"])).toEqual({
+      redisUrl: "redis://flag:3", studyName: "s", prefix: "p", connectTimeoutMs: 2000,
     });
   });
 
@@ -33,6 +33,7 @@ describe("shoal report's study source", () => {
     [["--redis", "redis://h"], {}, "--redis URL needs --study NAME, the study to read."],
     [["--study", "s", "--from", "x"], { SHOAL_REDIS_URL: "redis://h" }, "give either --from PATH or --study NAME (from Redis), not both."],
     [["--study", "s"], { SHOAL_REDIS_URL: "http://h" }, "Invalid Redis URL http://h"],
+    [["--connect-timeout", "2"], {}, "--connect-timeout needs --redis."],
   ])("refuses %j with %j", (argv, env, message) => {
     expect(() => parse(argv, env)).toThrow(UsageError);
     expect(() => parse(argv, env)).toThrow(message);
