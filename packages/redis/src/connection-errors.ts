@@ -39,8 +39,12 @@ export function isConnectionFailure(error: unknown): boolean {
 export function connectFirst(connections: readonly Redis[], url: string, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let lastError: Error | null = null;
+    let settled = false;
     const cleanups: Array<() => void> = [];
+    // Several connections may fail at once (a wrong password fails them all): the first decides.
     const done = (error: Error | null): void => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       for (const c of cleanups) c();
       if (error) {
