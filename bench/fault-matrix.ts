@@ -263,6 +263,8 @@ interface ClusterCase {
   kind: "cluster";
   /** The case's redis-server: AOF with fsync always (default) or no persistence at all. */
   persistence?: "aof" | "none";
+  /** A password the server requires (its URL carries it). */
+  password?: string;
   run(run: FaultRun): Promise<Row>;
 }
 interface JournalCase {
@@ -359,6 +361,23 @@ const CASES: Record<string, ClusterCase | JournalCase> = {
     },
   },
 
+  "wrong-password": {
+    kind: "cluster",
+    password: "s3cret-pw",
+    async run(run) {
+      await run.startWorker("w1");
+      await run.startWorker("w2");
+      run.startCoordinator();
+      // A third worker with a wrong password: it must stop at once with one line, touching nothing.
+      const wrongUrl = run.redis.url.replace("s3cret-pw", "not-the-password");
+      const intruder = spawnChild(process.execPath, [SHOAL_BIN, "worker", OBJECTIVE, "--redis", wrongUrl, "--prefix", run.prefix, "--id", "intruder"], run.env);
+      const code = await intruder.exited;
+      const lines = intruder.output().trim().split("\n");
+      const leaked = intruder.output().includes("not-the-password");
+      return run.result("a worker with a wrong password", null, `it exited ${String(code)} with ${lines.length} line(s)${leaked ? ", PASSWORD SHOWN" : ", password masked"}`);
+    },
+  },
+
   "poison-job": {
     kind: "cluster",
     async run(run) {
@@ -451,7 +470,7 @@ for (const name of selected) {
   let close = async (): Promise<void> => undefined;
   try {
     if (spec.kind === "cluster") {
-      const redis = await startBenchRedis("always", { persistence: spec.persistence ?? "aof" });
+      const redis = await startBenchRedis("always", { persistence: spec.persistence ?? "aof", ...(spec.password ? { password: spec.password } : {}) });
       const run = new FaultRun(redis, ledger, {});
       close = async () => {
         await run.close();
