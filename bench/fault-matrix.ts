@@ -100,6 +100,13 @@ class FaultRun {
     return w;
   }
 
+  /** Two workers (w1, w2) and the coordinator: how most cases begin. */
+  async startStudy(workerArgs: string[] = FAST_STALLS): Promise<Child> {
+    await this.startWorker("w1", workerArgs);
+    await this.startWorker("w2", workerArgs);
+    return this.startCoordinator();
+  }
+
   startCoordinator(extra: string[] = []): Child {
     this.coordinator = spawnChild(process.execPath, [
       SHOAL_BIN, "optimize", OBJECTIVE, "--redis", this.redis.url, "--prefix", this.prefix, "--study", this.study,
@@ -276,9 +283,7 @@ const CASES: Record<string, ClusterCase | JournalCase> = {
   baseline: {
     kind: "cluster",
     async run(run) {
-      await run.startWorker("w1");
-      await run.startWorker("w2");
-      run.startCoordinator();
+      await run.startStudy();
       return run.result("none (baseline)", null);
     },
   },
@@ -315,9 +320,7 @@ const CASES: Record<string, ClusterCase | JournalCase> = {
   "redis-restart": {
     kind: "cluster",
     async run(run) {
-      await run.startWorker("w1");
-      await run.startWorker("w2");
-      run.startCoordinator();
+      await run.startStudy();
       await run.untilFinished(BUDGET / 4);
       await run.redis.restart(1000);
       return run.result("Redis restarted (AOF)", await run.recovery(), "down 1 s");
@@ -327,9 +330,7 @@ const CASES: Record<string, ClusterCase | JournalCase> = {
   "redis-down-20s": {
     kind: "cluster",
     async run(run) {
-      await run.startWorker("w1", []);
-      await run.startWorker("w2", []);
-      run.startCoordinator();
+      await run.startStudy([]);
       await run.untilFinished(BUDGET / 4);
       await run.redis.restart(20_000);
       return run.result("Redis down 20 s", await run.recovery(), "longer than the 5 s lock (defaults)");
@@ -340,9 +341,7 @@ const CASES: Record<string, ClusterCase | JournalCase> = {
     kind: "cluster",
     persistence: "none",
     async run(run) {
-      await run.startWorker("w1");
-      await run.startWorker("w2");
-      run.startCoordinator();
+      await run.startStudy();
       const before = await run.untilFinished(BUDGET / 4);
       await run.redis.restart(1000);
       return run.result("Redis restarted empty (no persistence)", await run.recovery(before), "down 1 s; the coordinator writes the study back");
@@ -352,9 +351,7 @@ const CASES: Record<string, ClusterCase | JournalCase> = {
   flushall: {
     kind: "cluster",
     async run(run) {
-      await run.startWorker("w1");
-      await run.startWorker("w2");
-      run.startCoordinator();
+      await run.startStudy();
       const before = await run.untilFinished(BUDGET / 4);
       await run.admin.flushall();
       return run.result("FLUSHALL mid-study", await run.recovery(before), "the coordinator writes the study back");
@@ -365,9 +362,7 @@ const CASES: Record<string, ClusterCase | JournalCase> = {
     kind: "cluster",
     password: "s3cret-pw",
     async run(run) {
-      await run.startWorker("w1");
-      await run.startWorker("w2");
-      run.startCoordinator();
+      await run.startStudy();
       // A third worker with a wrong password: it must stop at once with one line, touching nothing.
       const wrongUrl = run.redis.url.replace("s3cret-pw", "not-the-password");
       const intruder = spawnChild(process.execPath, [SHOAL_BIN, "worker", OBJECTIVE, "--redis", wrongUrl, "--prefix", run.prefix, "--id", "intruder"], run.env);
@@ -381,9 +376,7 @@ const CASES: Record<string, ClusterCase | JournalCase> = {
   "poison-job": {
     kind: "cluster",
     async run(run) {
-      await run.startWorker("w1");
-      await run.startWorker("w2");
-      run.startCoordinator();
+      await run.startStudy();
       await run.untilFinished(BUDGET / 4);
       await run.pushRawJob("poison.0", "{not json");
       const fate = await run.jobFate("poison.0");
@@ -394,9 +387,7 @@ const CASES: Record<string, ClusterCase | JournalCase> = {
   "malformed-job": {
     kind: "cluster",
     async run(run) {
-      await run.startWorker("w1");
-      await run.startWorker("w2");
-      run.startCoordinator();
+      await run.startStudy();
       await run.untilFinished(BUDGET / 4);
       await run.pushRawJob("malformed.0", JSON.stringify({ v: 1, study: run.study, number: "seven", params: 42 }));
       const fate = await run.jobFate("malformed.0");
@@ -411,9 +402,7 @@ const CASES: Record<string, ClusterCase | JournalCase> = {
       run.env.SHOAL_BENCH_NAN = "5";
       run.env.SHOAL_BENCH_HANG = "7";
       run.env.SHOAL_BENCH_EXIT = "9";
-      await run.startWorker("w1", [...FAST_STALLS, "--trial-timeout", "2"]);
-      await run.startWorker("w2", [...FAST_STALLS, "--trial-timeout", "2"]);
-      run.startCoordinator();
+      await run.startStudy([...FAST_STALLS, "--trial-timeout", "2"]);
       return run.result("objectives that throw, NaN, hang, exit", null, "4 trials FAIL by design, the rest complete");
     },
   },
@@ -422,9 +411,7 @@ const CASES: Record<string, ClusterCase | JournalCase> = {
     kind: "cluster",
     async run(run) {
       run.env.SHOAL_BENCH_OOM = "4";
-      await run.startWorker("w1");
-      await run.startWorker("w2");
-      run.startCoordinator();
+      await run.startStudy();
       // Under the default --trial-memory (1024 MB), as a user gets it.
       return run.result("an objective exhausting memory", null, "1 trial FAILs by design (default --trial-memory), the rest complete");
     },
