@@ -1,5 +1,6 @@
 import { ShoalError, type TrialState } from "@shoal/core";
 import { redactRedisUrl } from "./redact-url.js";
+import type { WorkerAnnouncement } from "./worker-announcements.js";
 
 /** Thrown when no Redis URL was given and neither SHOAL_REDIS_URL nor REDIS_URL is set, or the URL is malformed. */
 export class RedisUrlError extends ShoalError {}
@@ -118,6 +119,36 @@ export class StudyDataLostError extends ShoalError {
         `trial(s) (${lost.COMPLETE} complete, ${lost.PRUNED} pruned, ${lost.FAIL} failed, ${lost.RUNNING} running, ` +
         `${lost.WAITING} waiting), their params, values and attrs, the study's attrs and the budget used; this ` +
         `coordinator stopped without writing them. Run Redis with persistence (AOF).`,
+    );
+  }
+}
+
+/**
+ * Thrown when a worker's `--id` is held by another live process (see WorkerIdClaim): `alive` when
+ * the holder refreshed its announcement while this one waited, `held` when its announcement did
+ * not run out within the wait, `taken-over` when another process took the id while this worker
+ * ran (this one's announcement had run out). Names the holder as it announced itself.
+ */
+export class WorkerIdTakenError extends ShoalError {
+  constructor(
+    readonly workerId: string,
+    /** The holder's announcement; null when the key holds something else. */
+    readonly holder: WorkerAnnouncement | null,
+    readonly ttlMs: number,
+    readonly how: "alive" | "held" | "taken-over",
+  ) {
+    const who = holder
+      ? `worker "${holder.id}" on host ${holder.host}, pid ${holder.pid}, started at ${holder.startedAt} (queue "${holder.queue}", ${holder.state})`
+      : `a process whose announcement is not a worker's`;
+    super(
+      how === "taken-over"
+        ? `Worker id "${workerId}" was taken by ${who} while this worker ran (this one's announcement had run out: ` +
+            `Redis was unreachable for longer than its TTL, or lost its data). This worker stopped: give each worker its own --id.`
+        : how === "alive"
+          ? `Worker id "${workerId}" is taken: ${who} holds it and is alive (it refreshed its announcement just now). ` +
+            `Give this worker another --id, or stop that one first.`
+          : `Worker id "${workerId}" is taken: ${who} holds it. Give this worker another --id, or stop that one first; ` +
+            `if it died, its announcement runs out within ${Math.max(1, Math.ceil(ttlMs / 1000))} s.`,
     );
   }
 }
