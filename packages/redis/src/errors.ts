@@ -1,6 +1,5 @@
 import { ShoalError, type TrialState } from "@shoal/core";
 import { redactRedisUrl } from "./redact-url.js";
-import type { WorkerAnnouncement } from "./worker-announcements.js";
 
 /** Thrown when no Redis URL was given and neither SHOAL_REDIS_URL nor REDIS_URL is set, or the URL is malformed. */
 export class RedisUrlError extends ShoalError {}
@@ -123,6 +122,16 @@ export class StudyDataLostError extends ShoalError {
   }
 }
 
+/** What WorkerIdTakenError says of the worker that holds the id: the fields of its announcement that name it. */
+export interface WorkerIdHolder {
+  id: string;
+  host: string;
+  pid: number;
+  startedAt: string;
+  queue: string;
+  state: string;
+}
+
 /**
  * Thrown when a worker's `--id` is held by another live process (see WorkerIdClaim): `alive` when
  * the holder refreshed its announcement while this one waited, `held` when its announcement did
@@ -133,7 +142,7 @@ export class WorkerIdTakenError extends ShoalError {
   constructor(
     readonly workerId: string,
     /** The holder's announcement; null when the key holds something else. */
-    readonly holder: WorkerAnnouncement | null,
+    readonly holder: WorkerIdHolder | null,
     readonly ttlMs: number,
     readonly how: "alive" | "held" | "taken-over",
   ) {

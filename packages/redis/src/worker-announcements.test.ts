@@ -35,7 +35,7 @@ describe("WorkerIdClaim", () => {
     }
     // The first one's announcement is untouched, and listed.
     expect(parseWorkerAnnouncement(await redis.get(keys.worker("dup")))?.pid).toBe(101);
-    expect((await listWorkers(redis, keys)).map((w) => w.pid)).toEqual([101]);
+    expect(await listWorkers(redis, keys)).toEqual([announcement("dup", 101)]);
     await first.withdraw();
     expect(await redis.exists(keys.worker("dup"))).toBe(0);
   });

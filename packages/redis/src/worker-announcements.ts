@@ -168,7 +168,7 @@ export class WorkerIdClaim {
   }
 }
 
-/** Every live worker's announcement (malformed ones are skipped), optionally for one queue. */
+/** Every live worker's announcement (malformed ones are skipped, claims left out), optionally for one queue. */
 export async function listWorkers(redis: Redis, keys: ShoalKeys, queue?: string): Promise<WorkerAnnouncement[]> {
   // Workers that stopped announcing drop out of the index here; their keys expired on their own.
   const [, ids] = ((await redis.multi().zremrangebyscore(keys.workers(), "-inf", Date.now()).zrange(keys.workers(), 0, -1).exec()) ?? []) as [
@@ -182,7 +182,10 @@ export async function listWorkers(redis: Redis, keys: ShoalKeys, queue?: string)
   for (const v of values) {
     // A hand-written or half-written key is not a worker we can count on.
     const parsed = parseWorkerAnnouncement(v);
-    if (parsed && (queue === undefined || parsed.queue === queue)) out.push(parsed);
+    if (!parsed || (queue !== undefined && parsed.queue !== queue)) continue;
+    // The claim token is the worker's own business (its heartbeat's), not something to show.
+    const { claim: _claim, ...shown } = parsed;
+    out.push(shown);
   }
   return out.sort((a, b) => a.id.localeCompare(b.id));
 }
