@@ -34,11 +34,11 @@ import type { Redis } from "ioredis";
 import { TrialRunner } from "../trial-runner.js";
 import { CompletedTrialsCache } from "./completed-trials-cache.js";
 import { compileQueueWorkerOptions, type CompiledQueueWorkerOptions, type QueueWorkerOptions } from "./queue-worker-options.js";
-
-export { STUDY_MISSING_GIVE_UP_MS } from "./queue-worker-options.js";
 import { RemoteTrial } from "./remote-trial.js";
 import { noStudyError, StrayJobError, strayJobError, studyGoneError } from "./stray-jobs.js";
 import { TrialJobWorker } from "./trial-job-worker.js";
+
+export { STUDY_MISSING_GIVE_UP_MS } from "./queue-worker-options.js";
 
 /**
  * A worker takes jobs beyond its free slots (`prefetch`) only while its trials take less than this
@@ -291,7 +291,8 @@ export class QueueWorker {
     // A hash the cache cannot parse is as good as lost: its coordinator writes it back whole.
     if (start.study === "partial" || (start.study === "present" && cache.studyMissing)) return this.putBackForMissingStudy(job, token, data);
     if (start.study === "absent") {
-      if (!(await this.studyMayComeBack(data.study))) throw noStudyError(jobId, data, this.keys.prefix);
+      // Once its jobs wait, a study is waited for until the give-up window ends (then refused as gone).
+      if (!this.studyMissingSince.has(data.study) && !(await this.studyMayComeBack(data.study))) throw noStudyError(jobId, data, this.keys.prefix);
       return this.putBackForMissingStudy(job, token, data);
     }
     this.noteStudyPresent(data.study);
