@@ -139,7 +139,8 @@ describe("stray trial jobs (issue 18)", () => {
   it("a study Redis lost mid-run (FLUSHALL) is restored by its coordinator, and its workers finish it with its exact budget", async () => {
     const c = await env.cluster();
     const workers = await Promise.all(
-      ["a", "b"].map((id) => c.startWorker("ledger.mjs", { id, env: { SHOAL_TEST_LEDGER: ledger } })),
+      // Trials of 200 ms on two slots: the study is far from done when Redis loses it.
+      ["a", "b"].map((id) => c.startWorker("ledger.mjs", { id, env: { SHOAL_TEST_LEDGER: ledger, SHOAL_TEST_SLEEP_MS: "200" } })),
     );
     const coordinator = c.startCoordinator({ study: "flushed", objective: "ledger.mjs", trials: 30, args: ["--sampler", "random"] });
     await c.waitFor("5 finished trials", async () => (await c.finished("flushed")).length >= 5);
