@@ -61,10 +61,16 @@ describe("a worker that dies or stops mid-trial", () => {
     expect(coordinator.stderr).toMatch(/Trial 2 failed with parameters: .* because of the following error: .*stalled/);
     // Taken back once (--max-stalled 1), so two workers died on it.
     expect(workers.started.filter((w) => w.exitSignal === "SIGKILL")).toHaveLength(2);
-    // The one take-back (the second stall failed it) logged once, naming the worker that died on it first.
+    // Each take-back logged once, naming the worker that died on it: the first by the worker that ran
+    // it again, the second (past --max-stalled 1) by the worker that failed its job.
     const takeBacks = workers.started.flatMap((w) => w.stderr.split("\n")).filter((l) => /was taken back from worker/.test(l));
-    expect(takeBacks, c.describe()).toHaveLength(1);
-    expect(takeBacks[0]).toMatch(/Trial 2 of study "doomed" was taken back from worker mortal-\d+ .* and runs again on worker mortal-\d+ \(taken back 1 time\(s\); --max-stalled 1\)\./);
+    expect(takeBacks, c.describe()).toHaveLength(2);
+    const [first, last] = [1, 2].map((n) => takeBacks.find((l) => l.includes(`taken back ${n} time(s)`)) ?? "");
+    const [, firstVictim, rerunBy] = /Trial 2 of study "doomed" was taken back from worker (mortal-\d+) .* and runs again on worker (mortal-\d+) \(taken back 1 time\(s\); --max-stalled 1\)\./.exec(first!) ?? [];
+    expect(firstVictim, takeBacks.join("\n")).toBeDefined();
+    // The worker that ran it again died on it in turn: the last take-back names it.
+    expect(last).toContain(`Trial 2 of study "doomed" was taken back from worker ${rerunBy} (it died, or stopped renewing its lock for --lock-duration) once more than --max-stalled allows (taken back 2 time(s)): it FAILs, and is not run again.`);
+    expect(workers.started.flatMap((w) => w.stderr.split("\n")).filter((l) => /refused: job stalled/.test(l))).toEqual([]);
     const job = await c.queue().getJob(trialJobId("doomed", 2));
     expect(await job?.getState()).toBe("failed");
     await c.stopWorkers();

@@ -53,4 +53,4 @@ export {
   type AnnouncementRefresh,
   type WorkerAnnouncement,
 } from "./worker-announcements.js";
-export { startTrialJob, type StudyPresence, type TrialJobStart } from "./trial-job-start.js";
+export { readTrialRunner, startTrialJob, type StudyPresence, type TrialJobStart } from "./trial-job-start.js";

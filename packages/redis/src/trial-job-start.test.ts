@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ShoalKeys } from "./keys.js";
 import { newStudyFields } from "./study-hash.js";
-import { startTrialJob } from "./trial-job-start.js";
+import { readTrialRunner, startTrialJob } from "./trial-job-start.js";
 
 describe("startTrialJob", () => {
   const env = useTestRedis();
@@ -47,5 +47,7 @@ describe("startTrialJob", () => {
     expect((await startTrialJob(redis, keys, job("t", 0, "copy", 2, false))).takenFrom).toBeNull();
     expect(await redis.hget(keys.trial("t", 0), "runner")).toBe("survivor");
     expect((await startTrialJob(redis, keys, job("t", 0, "third", 2))).takenFrom).toEqual({ worker: "survivor", stalls: 1 });
+    expect(await readTrialRunner(redis, keys, "t", 0)).toBe("third");
+    expect(await readTrialRunner(redis, keys, "t", 9)).toBeNull();
   });
 });

@@ -83,3 +83,11 @@ export async function startTrialJob(
     takenFrom: before !== null && job.stalls > before.stalls ? before : null,
   };
 }
+
+/**
+ * The worker that last took a trial's job (null when none did, or the hash was restored since):
+ * for a trial that BullMQ failed for stalling too often, the worker it was last taken back from.
+ */
+export async function readTrialRunner(redis: Redis, keys: ShoalKeys, studyName: string, number: number): Promise<string | null> {
+  return redis.hget(keys.trial(studyName, number), FIELD.runner);
+}

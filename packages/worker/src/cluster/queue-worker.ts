@@ -15,6 +15,7 @@ import {
   objectiveIdOf,
   parsePayload,
   readStudyLease,
+  readTrialRunner,
   redactRedisUrl,
   RedisOutageLog,
   ShoalKeys,
@@ -63,6 +64,11 @@ const SEEN_STUDIES = 10_000;
  * cannot be finished, so its result is dropped (the trial runs again elsewhere).
  */
 const JOB_GONE = /^(?:(Missing key)|Missing lock|Lock mismatch|could not renew lock) for job (\S+?)\.?(?:\s|$)/;
+/**
+ * BullMQ's reason for a job taken back from dead workers more than `maxStalledCount` times: the
+ * stalled-job check marks it, and the next worker to take it fails it before running it.
+ */
+const STALLED_TOO_OFTEN = /^job stalled more than allowable limit$/;
 /** Job ids whose vanishing was logged (one line per job), kept at most this many. */
 const LOGGED_GONE_JOBS = 1000;
 
@@ -184,6 +190,8 @@ export class QueueWorker {
       if (error instanceof StrayJobError) {
         const { jobId, studyName: study, trialNumber: number, reason } = error;
         this.logger.error({ event: "job_refused", jobId, study, number, stray: reason, reason: error.message }, `Job ${jobId} refused: ${error.message}`);
+      } else if (job && STALLED_TOO_OFTEN.test(error.message)) {
+        void this.noteStalledTooOften(job).catch(() => undefined);
       } else if (error instanceof UnrecoverableError || error.name === "UnrecoverableError") {
         this.logger.error({ event: "job_refused", jobId: job?.id, reason: error.message }, `Job ${job?.id ?? "?"} refused: ${error.message}`);
       }
@@ -410,6 +418,23 @@ export class QueueWorker {
       { event: "trial_taken_back", jobId, study: data.study, number: data.number, from: from.worker, worker: this.id, stalls },
       `Trial ${data.number} of study "${data.study}" was taken back from worker ${from.worker} (it died, or stopped renewing ` +
         `its lock for --lock-duration) and runs again on worker ${this.id} (taken back ${stalls} time(s); --max-stalled ${this.o.maxStalledCount}).`,
+    );
+  }
+
+  /**
+   * The last take-back of a trial, the one past --max-stalled: BullMQ fails its job (the
+   * coordinator records the trial FAIL), so no worker runs it again to log it in noteTakenBack:
+   * this worker, which failed it, logs it once, with the worker it was taken back from.
+   */
+  private async noteStalledTooOften(job: Job): Promise<void> {
+    const parsed = trialJobSchema.safeParse(job.data);
+    if (!parsed.success) return;
+    const { study, number } = parsed.data;
+    const from = (await readTrialRunner(this.redis, this.keys, study, number)) ?? "?";
+    this.logger.warn(
+      { event: "trial_taken_back", jobId: job.id, study, number, from, worker: this.id, stalls: job.stalledCounter, final: true },
+      `Trial ${number} of study "${study}" was taken back from worker ${from} (it died, or stopped renewing its lock for ` +
+        `--lock-duration) once more than --max-stalled allows (taken back ${job.stalledCounter} time(s)): it FAILs, and is not run again.`,
     );
   }
 
