@@ -9,7 +9,7 @@ describe("a worker that dies or stops mid-trial", () => {
   it("SIGKILL: its trial runs again on another worker, and the study ends with its exact budget", async () => {
     const c = await env.cluster();
     // The victim's trials are long, so that it is surely still in one when it is killed.
-    const [victim] = await Promise.all([
+    const [victim, survivor] = await Promise.all([
       c.startWorker("quadratic.mjs", { id: "victim", args: FAST_STALLS, env: { SHOAL_TEST_SLEEP_MS: "10000" } }),
       c.startWorker("quadratic.mjs", { id: "survivor", args: FAST_STALLS, env: { SHOAL_TEST_SLEEP_MS: "300" } }),
     ]);
@@ -32,6 +32,13 @@ describe("a worker that dies or stops mid-trial", () => {
     expect(rerun.state).toBe(TrialState.COMPLETE);
     expect(rerun.systemAttrs.worker).toBe("survivor");
     expect(loggedTrialNumbers(coordinator.stderr).sort((a, b) => a - b)).toEqual([...Array(6).keys()]);
+    // The take-back is logged once, by the worker that ran the trial again, naming the dead worker.
+    const takeBacks = c.processes.flatMap((p) => p.stderr.split("\n")).filter((l) => /was taken back from worker/.test(l));
+    expect(takeBacks, c.describe()).toHaveLength(1);
+    expect(survivor.stderr).toContain(
+      `Trial ${orphan.number} of study "sigkill" was taken back from worker victim (it died, or stopped renewing its lock for --lock-duration) ` +
+        `and runs again on worker survivor (taken back 1 time(s); --max-stalled 2).`,
+    );
     await c.stopWorkers();
   });
 
@@ -54,6 +61,16 @@ describe("a worker that dies or stops mid-trial", () => {
     expect(coordinator.stderr).toMatch(/Trial 2 failed with parameters: .* because of the following error: .*stalled/);
     // Taken back once (--max-stalled 1), so two workers died on it.
     expect(workers.started.filter((w) => w.exitSignal === "SIGKILL")).toHaveLength(2);
+    // Each take-back logged once, naming the worker that died on it: the first by the worker that ran
+    // it again, the second (past --max-stalled 1) by the worker that failed its job.
+    const takeBacks = workers.started.flatMap((w) => w.stderr.split("\n")).filter((l) => /was taken back from worker/.test(l));
+    expect(takeBacks, c.describe()).toHaveLength(2);
+    const [first, last] = [1, 2].map((n) => takeBacks.find((l) => l.includes(`taken back ${n} time(s)`)) ?? "");
+    const [, firstVictim, rerunBy] = /Trial 2 of study "doomed" was taken back from worker (mortal-\d+) .* and runs again on worker (mortal-\d+) \(taken back 1 time\(s\); --max-stalled 1\)\./.exec(first!) ?? [];
+    expect(firstVictim, takeBacks.join("\n")).toBeDefined();
+    // The worker that ran it again died on it in turn: the last take-back names it.
+    expect(last).toContain(`Trial 2 of study "doomed" was taken back from worker ${rerunBy} (it died, or stopped renewing its lock for --lock-duration) once more than --max-stalled allows (taken back 2 time(s)): it FAILs, and is not run again.`);
+    expect(workers.started.flatMap((w) => w.stderr.split("\n")).filter((l) => /refused: job stalled/.test(l))).toEqual([]);
     const job = await c.queue().getJob(trialJobId("doomed", 2));
     expect(await job?.getState()).toBe("failed");
     await c.stopWorkers();
@@ -85,6 +102,8 @@ describe("a worker that dies or stops mid-trial", () => {
     const trials = await c.expectExactBudget("sigterm", 4);
     expect(trials[handed.number]!.state).toBe(TrialState.COMPLETE);
     expect(trials[handed.number]!.systemAttrs.worker).toBe("staying");
+    // Put back by its worker, not taken back from a dead one: no take-back line.
+    expect(c.processes.some((p) => /was taken back from worker/.test(p.stderr))).toBe(false);
     const job = await c.queue().getJob(trialJobId("sigterm", handed.number));
     // Started twice, but only the run that finished counts as an attempt (BullMQ counts it on completion).
     expect(job?.attemptsStarted).toBe(2);

@@ -198,6 +198,11 @@ class Coordinator {
         const untilDeadline = this.withdrew ? Number.POSITIVE_INFINITY : Math.max(0, deadline - Date.now());
         await this.nextWake(Math.min(canStart ? 250 : o.reconcileIntervalMs, untilDeadline, STUDY_CHECK_INTERVAL_MS));
         if (Date.now() - lastReconcile >= o.reconcileIntervalMs) {
+          // The study first: after a wait long enough for Redis to lose it (this process frozen,
+          // Redis restarted empty), reconciling would enqueue its running trials again into a
+          // Redis without it, or into another coordinator's study of that name; workers refuse
+          // such jobs as stray. Restored first, it is reconciled as restoreStudy says.
+          await this.keepStudy(study, tick);
           await this.reconcile(study, tick);
           lastReconcile = Date.now();
         }

@@ -121,3 +121,43 @@ export class StudyDataLostError extends ShoalError {
     );
   }
 }
+
+/** What WorkerIdTakenError says of the worker that holds the id: the fields of its announcement that name it. */
+export interface WorkerIdHolder {
+  id: string;
+  host: string;
+  pid: number;
+  startedAt: string;
+  queue: string;
+  state: string;
+}
+
+/**
+ * Thrown when a worker's `--id` is held by another live process (see WorkerIdClaim): `alive` when
+ * the holder refreshed its announcement while this one waited, `held` when its announcement did
+ * not run out within the wait, `taken-over` when another process took the id while this worker
+ * ran (this one's announcement had run out). Names the holder as it announced itself.
+ */
+export class WorkerIdTakenError extends ShoalError {
+  constructor(
+    readonly workerId: string,
+    /** The holder's announcement; null when the key holds something else. */
+    readonly holder: WorkerIdHolder | null,
+    readonly ttlMs: number,
+    readonly how: "alive" | "held" | "taken-over",
+  ) {
+    const who = holder
+      ? `worker "${holder.id}" on host ${holder.host}, pid ${holder.pid}, started at ${holder.startedAt} (queue "${holder.queue}", ${holder.state})`
+      : `a process whose announcement is not a worker's`;
+    super(
+      how === "taken-over"
+        ? `Worker id "${workerId}" was taken by ${who} while this worker ran (this one's announcement had run out: ` +
+            `Redis was unreachable for longer than its TTL, or lost its data). This worker stopped: give each worker its own --id.`
+        : how === "alive"
+          ? `Worker id "${workerId}" is taken: ${who} holds it and is alive (it refreshed its announcement just now). ` +
+            `Give this worker another --id, or stop that one first.`
+          : `Worker id "${workerId}" is taken: ${who} holds it. Give this worker another --id, or stop that one first; ` +
+            `if it died, its announcement runs out within ${Math.max(1, Math.ceil(ttlMs / 1000))} s.`,
+    );
+  }
+}

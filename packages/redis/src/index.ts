@@ -17,7 +17,7 @@ export {
   logBullMqError,
   RedisOutageLog,
 } from "./connection-errors.js";
-export { MalformedPayloadError, PartialStudyError, RedisAuthError, RedisConnectionLostError, RedisUnreachableError, RedisUrlError, StudyDataLostError, StudyLeaseError } from "./errors.js";
+export { MalformedPayloadError, PartialStudyError, RedisAuthError, RedisConnectionLostError, RedisUnreachableError, RedisUrlError, StudyDataLostError, StudyLeaseError, WorkerIdTakenError } from "./errors.js";
 export { checkKeyName, DEFAULT_PREFIX, DEFAULT_QUEUE, ShoalKeys, trialJobId } from "./keys.js";
 export { parsePayload } from "./parse-payload.js";
 export { RedisStorage, type RestoredStudy, type StudyLoss } from "./redis-storage.js";
@@ -45,9 +45,12 @@ export { decodeIntermediateValues, readTrialProgress, writeIntermediateValue, ty
 export { objectiveIdOf } from "./objective-id.js";
 export { DEFAULT_LEASE_TTL_MS, readStudyLease, StudyLease } from "./study-lease.js";
 export {
-  announceWorker,
   listWorkers,
-  withdrawWorker,
+  parseWorkerAnnouncement,
+  WORKER_ANNOUNCEMENT_TTL_MS,
+  WorkerIdClaim,
   workerAnnouncementSchema,
+  type AnnouncementRefresh,
   type WorkerAnnouncement,
 } from "./worker-announcements.js";
+export { readTrialRunner, startTrialJob, type StudyPresence, type TrialJobStart } from "./trial-job-start.js";

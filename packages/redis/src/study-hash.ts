@@ -29,6 +29,15 @@ const FIELD = {
   epoch: "epoch",
 } as const;
 
+/**
+ * The fields written as the study is created and never again: a hash with neither was re-created
+ * by later writes after Redis lost the study (see readStudyHash). For scripts that read the hash.
+ */
+export const STUDY_CREATION_FIELDS = [FIELD.direction, FIELD.createdAt] as const;
+
+/** The field that counts the study's trials, for scripts that read the hash. */
+export const STUDY_TRIAL_COUNT_FIELD = FIELD.nextNumber;
+
 /** Study user attrs are `userAttr:<key>` fields holding JSON. */
 const USER_ATTR_PREFIX = "userAttr:";
 

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { createLogger } from "@shoal/core";
 import { resolveRedisUrl } from "@shoal/redis";
-import { QueueWorker } from "@shoal/worker";
+import { QueueWorker, STUDY_MISSING_GIVE_UP_MS } from "@shoal/worker";
 import { UsageError } from "../errors.js";
 import {
   checkObjectiveModule,
@@ -38,6 +38,15 @@ const workerFlags = defineFlags({
   "lock-duration": flag.int({ value: "MS", min: 500, default: 5000, help: "a dead worker's trial is taken back after about this long (default {default})" }),
   "stalled-interval": flag.int({ value: "MS", min: 200, default: 5000, help: "how often to look for trials of dead workers (default {default})" }),
   "max-stalled": flag.int({ value: "N", min: 0, max: 100, default: 2, help: "times a trial may be taken back before it FAILs (default {default})" }),
+  "lost-study-wait": flag.int({
+    value: "MS",
+    min: 0,
+    default: STUDY_MISSING_GIVE_UP_MS,
+    help:
+      "jobs of a study that vanished from Redis (it lost its data) wait this\n" +
+      "long for its coordinator to restore it, then are refused (default {default});\n" +
+      "a job of a study that was never there is refused at once",
+  }),
   id: flag.text({ value: "NAME", pattern: /^[A-Za-z0-9._-]+$/, rule: "may hold letters, digits, '.', '_' and '-'", help: "this worker's name (default <host>-<pid>)" }),
   "log-format": redisFlags["log-format"],
 });
@@ -47,8 +56,9 @@ type WorkerFlags = FlagValues<typeof workerFlags>;
 export const WORKER_USAGE = `Usage: shoal worker <objective-module> --redis URL [options]
 
 Takes trial jobs from Redis and runs them, each in its own worker thread. Jobs stamped for another
-objective module are refused. SIGTERM (or Ctrl-C): stop taking jobs, put running trials back in the
-queue at once, exit.
+objective module are refused, and so are stray ones (for a finished trial, or a trial or study
+that is not in Redis). One live worker per --id: a second one is refused. SIGTERM (or Ctrl-C):
+stop taking jobs, put running trials back in the queue at once, exit.
 
 ${formatOptions(workerFlags, 24)}`;
 
@@ -65,6 +75,7 @@ export interface WorkerCommand {
   lockDurationMs: WorkerFlags["lock-duration"];
   stalledIntervalMs: WorkerFlags["stalled-interval"];
   maxStalledCount: WorkerFlags["max-stalled"];
+  lostStudyWaitMs: WorkerFlags["lost-study-wait"];
   workerId: WorkerFlags["id"];
   logFormat: WorkerFlags["log-format"];
   /** The first connection's bound (--connect-timeout). */
@@ -94,13 +105,17 @@ export function parseWorkerArgs(argv: readonly string[], cwd = process.cwd(), en
     lockDurationMs: values["lock-duration"],
     stalledIntervalMs: values["stalled-interval"],
     maxStalledCount: values["max-stalled"],
+    lostStudyWaitMs: values["lost-study-wait"],
     workerId: values.id,
     logFormat: values["log-format"],
     connectTimeoutMs: connectTimeoutMs(values["connect-timeout"]),
   };
 }
 
-/** Runs a worker until SIGTERM or SIGINT, then drains it. */
+/**
+ * Runs a worker until SIGTERM or SIGINT, then drains it. Exits 1 when its --id is another live
+ * worker's (at start: WorkerIdTakenError; while it runs: the worker logged it and stopped).
+ */
 export async function runWorker(command: WorkerCommand): Promise<number> {
   const logger = createLogger({ format: command.logFormat });
   const worker = new QueueWorker({ ...command, logger });
@@ -113,6 +128,6 @@ export async function runWorker(command: WorkerCommand): Promise<number> {
     process.once("SIGINT", () => onSignal("SIGINT"));
   });
   await worker.start();
-  await stopped;
-  return 0;
+  await Promise.race([stopped, worker.stopped]);
+  return worker.idTaken === null ? 0 : 1;
 }

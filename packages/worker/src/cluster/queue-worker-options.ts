@@ -1,6 +1,14 @@
 import { checkIntegerOption, type Logger, type Pruner } from "@shoal/core";
 import { checkKeyName, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_PREFIX, DEFAULT_QUEUE } from "@shoal/redis";
 
+/**
+ * A job whose study hash is missing or partial (Redis lost the study; its coordinator restores it
+ * within a second or two) goes back to the queue; after this long of putting back a study's jobs,
+ * the study is taken for gone (no coordinator restores it) and its jobs are refused as failed,
+ * with a reason that names it. The default of `lostStudyWaitMs` (`--lost-study-wait`).
+ */
+export const STUDY_MISSING_GIVE_UP_MS = 60_000;
+
 /** Options of QueueWorker (the `shoal worker` process). */
 export interface QueueWorkerOptions {
   redisUrl: string;
@@ -28,6 +36,12 @@ export interface QueueWorkerOptions {
   stalledIntervalMs?: number | undefined;
   /** How many times a trial may be taken back from a dead worker before it FAILs. @default 2 */
   maxStalledCount?: number | undefined;
+  /**
+   * How long a job whose study vanished from Redis (Redis lost its data) is put back, waiting for
+   * its coordinator to restore the study, before it is refused. A job of a study that shows no
+   * sign of having been lost is refused at once (see QueueWorker.studyMayComeBack). @default 60000
+   */
+  lostStudyWaitMs?: number | undefined;
   /** @default MedianPruner with Optuna's defaults */
   pruner?: Pruner | undefined;
   /** @default `<host>-<pid>` */
@@ -54,6 +68,7 @@ export interface CompiledQueueWorkerOptions {
   lockDurationMs: number;
   stalledIntervalMs: number;
   maxStalledCount: number;
+  lostStudyWaitMs: number;
   pruner: Pruner | undefined;
   workerId: string | undefined;
   connectTimeoutMs: number;
@@ -74,6 +89,7 @@ export function compileQueueWorkerOptions(o: QueueWorkerOptions): CompiledQueueW
     lockDurationMs: checkIntegerOption("lockDurationMs", o.lockDurationMs ?? 5000, 500),
     stalledIntervalMs: checkIntegerOption("stalledIntervalMs", o.stalledIntervalMs ?? 5000, 200),
     maxStalledCount: checkIntegerOption("maxStalledCount", o.maxStalledCount ?? 2, 0),
+    lostStudyWaitMs: checkIntegerOption("lostStudyWaitMs", o.lostStudyWaitMs ?? STUDY_MISSING_GIVE_UP_MS, 0),
     pruner: o.pruner,
     workerId: o.workerId,
     connectTimeoutMs: checkIntegerOption("connectTimeoutMs", Math.round(o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS), 1),

@@ -9,18 +9,23 @@ import {
   type TrialOutcome,
 } from "@shoal/core";
 import {
-  announceWorker,
   connectFirst,
   createRedisConnection,
   logBullMqError,
   objectiveIdOf,
   parsePayload,
+  readStudyLease,
+  readTrialRunner,
   redactRedisUrl,
   RedisOutageLog,
   ShoalKeys,
+  startTrialJob,
+  trialJobId,
   trialJobSchema,
-  withdrawWorker,
+  WorkerIdClaim,
+  WorkerIdTakenError,
   writeIntermediateValue,
+  type AnnouncementRefresh,
   type TrialJob,
   type TrialResult,
   type WorkerAnnouncement,
@@ -31,7 +36,10 @@ import { TrialRunner } from "../trial-runner.js";
 import { CompletedTrialsCache } from "./completed-trials-cache.js";
 import { compileQueueWorkerOptions, type CompiledQueueWorkerOptions, type QueueWorkerOptions } from "./queue-worker-options.js";
 import { RemoteTrial } from "./remote-trial.js";
+import { noStudyError, StrayJobError, strayJobError, studyGoneError } from "./stray-jobs.js";
 import { TrialJobWorker } from "./trial-job-worker.js";
+
+export { STUDY_MISSING_GIVE_UP_MS } from "./queue-worker-options.js";
 
 /**
  * A worker takes jobs beyond its free slots (`prefetch`) only while its trials take less than this
@@ -44,20 +52,23 @@ const PACE_AFTER_TRIALS = 5;
 
 /**
  * A job whose study hash is missing or partial (Redis lost the study; its coordinator restores it
- * within a second or two) goes back to the queue for this long, and runs once the study is back.
+ * within a second or two) goes back to the queue for this long, and runs once the study is back
+ * (for at most STUDY_MISSING_GIVE_UP_MS, see queue-worker-options.ts).
  */
 const STUDY_MISSING_RETRY_MS = 1000;
-/**
- * After this long of putting back a study's jobs, the study is taken for gone (no coordinator
- * restores it) and its jobs are refused as failed, with a reason that names it.
- */
-export const STUDY_MISSING_GIVE_UP_MS = 60_000;
+/** Studies this worker remembers having seen in Redis (for studyMayComeBack), at most. */
+const SEEN_STUDIES = 10_000;
 
 /**
  * BullMQ's errors for a job whose keys or lock vanished under the worker running it: the job
  * cannot be finished, so its result is dropped (the trial runs again elsewhere).
  */
 const JOB_GONE = /^(?:(Missing key)|Missing lock|Lock mismatch|could not renew lock) for job (\S+?)\.?(?:\s|$)/;
+/**
+ * BullMQ's reason for a job taken back from dead workers more than `maxStalledCount` times: the
+ * stalled-job check marks it, and the next worker to take it fails it before running it.
+ */
+const STALLED_TOO_OFTEN = /^job stalled more than allowable limit$/;
 /** Job ids whose vanishing was logged (one line per job), kept at most this many. */
 const LOGGED_GONE_JOBS = 1000;
 
@@ -94,6 +105,17 @@ export class QueueWorker {
   private trialsTimed = 0;
   private readonly caches = new Map<string, CompletedTrialsCache>();
   private announceTimer: NodeJS.Timeout | null = null;
+  /** This process's hold on its id (one live worker per id), taken at start. */
+  private claim: WorkerIdClaim | null = null;
+  /** Set when another process took this worker's id while it ran: it stopped. */
+  private idLost: WorkerIdTakenError | null = null;
+  /** When this worker last saw a sign that Redis lost its data (its own announcement vanished). */
+  private dataLossSeenAt = Number.NEGATIVE_INFINITY;
+  /** Studies whose hash this worker found whole: one that vanishes after was lost, not never made. */
+  private readonly seenStudies = new Set<string>();
+  private resolveStopped!: () => void;
+  /** Settles once the worker stopped, by stop() or by itself (its id taken: see `idTaken`). */
+  readonly stopped: Promise<void> = new Promise((resolve) => (this.resolveStopped = resolve));
   private readonly startedAt = new Date().toISOString();
   private stopping: Promise<void> | null = null;
   /** Per study whose hash was found missing: since when its jobs are put back (one episode). */
@@ -112,11 +134,40 @@ export class QueueWorker {
     this.pruner = this.o.pruner ?? new MedianPruner();
   }
 
-  /** Loads the objective in every thread, then starts taking jobs. */
+  /**
+   * Takes this worker's id (WorkerIdTakenError, naming the holder, when another live worker has
+   * it), loads the objective in every thread, then starts taking jobs. A start that fails leaves
+   * nothing behind: its id is given back and its connections closed.
+   */
   async start(): Promise<void> {
+    try {
+      await this.startUp();
+    } catch (error) {
+      if (this.announceTimer) clearInterval(this.announceTimer);
+      await this.claim?.withdraw().catch(() => undefined);
+      await this.runner?.close().catch(() => undefined);
+      // A first connection that failed is disconnected already (connectFirst).
+      for (const r of [this.redis, this.workerRedis]) if (r.status !== "end") await r.quit().catch(() => undefined);
+      this.state = "stopped";
+      this.resolveStopped();
+      throw error;
+    }
+  }
+
+  /** The other process that took this worker's id while it ran, which made it stop; null otherwise. */
+  get idTaken(): WorkerIdTakenError | null {
+    return this.idLost;
+  }
+
+  private async startUp(): Promise<void> {
     // The first connection is bounded (--connect-timeout); later outages are waited out.
     await connectFirst([this.redis, this.workerRedis], this.o.redisUrl, this.o.connectTimeoutMs);
     this.objectiveId = await objectiveIdOf(this.o.objectiveModule);
+    // Before anything else: a second worker of the same id must not touch the first one's jobs nor its announcement.
+    this.claim = await WorkerIdClaim.acquire(this.redis, this.keys, this.announcement());
+    // The heartbeat holds the id from now on, however long the objective takes to load.
+    this.announceTimer = setInterval(() => this.heartbeat(), 1000);
+    this.announceTimer.unref();
     this.runner = new TrialRunner({
       objectiveModule: this.o.objectiveModule,
       threads: this.o.concurrency,
@@ -124,7 +175,6 @@ export class QueueWorker {
       ...(this.o.trialMemoryMb === undefined ? {} : { trialMemoryMb: this.o.trialMemoryMb }),
     });
     await this.runner.check();
-    await this.announce();
     this.worker = new TrialJobWorker(this.o.queue, (job, token) => this.process(job, token), {
       connection: this.workerRedis,
       prefix: this.o.prefix,
@@ -137,7 +187,12 @@ export class QueueWorker {
       autorun: false,
     });
     this.worker.on("failed", (job, error) => {
-      if (error instanceof UnrecoverableError || error.name === "UnrecoverableError") {
+      if (error instanceof StrayJobError) {
+        const { jobId, studyName: study, trialNumber: number, reason } = error;
+        this.logger.error({ event: "job_refused", jobId, study, number, stray: reason, reason: error.message }, `Job ${jobId} refused: ${error.message}`);
+      } else if (job && STALLED_TOO_OFTEN.test(error.message)) {
+        void this.noteStalledTooOften(job).catch(() => undefined);
+      } else if (error instanceof UnrecoverableError || error.name === "UnrecoverableError") {
         this.logger.error({ event: "job_refused", jobId: job?.id, reason: error.message }, `Job ${job?.id ?? "?"} refused: ${error.message}`);
       }
     });
@@ -156,8 +211,6 @@ export class QueueWorker {
     });
     this.state = "running";
     await this.announce();
-    this.announceTimer = setInterval(() => void this.announce().catch(() => undefined), 1000);
-    this.announceTimer.unref();
     void this.worker.run();
     this.logger.info(
       {
@@ -186,7 +239,7 @@ export class QueueWorker {
 
   private async drain(): Promise<void> {
     this.state = "draining";
-    await this.announce().catch(() => undefined);
+    if (this.idLost === null) await this.announce().catch(() => undefined);
     await this.worker?.pause(true);
     // Closing the runner rejects the runs in flight and those waiting for a thread (prefetched);
     // their processors move the jobs back to wait.
@@ -194,10 +247,11 @@ export class QueueWorker {
     await this.worker?.close();
     if (this.announceTimer) clearInterval(this.announceTimer);
     this.state = "stopped";
-    await withdrawWorker(this.redis, this.keys, this.id).catch(() => undefined);
+    await this.claim?.withdraw().catch(() => undefined);
     await this.redis.quit().catch(() => undefined);
     await this.workerRedis.quit().catch(() => undefined);
     this.logger.info({ event: "worker_stopped", worker: this.id }, `Worker ${this.id} stopped.`);
+    this.resolveStopped();
   }
 
   private async process(job: Job, token?: string): Promise<TrialResult> {
@@ -230,10 +284,29 @@ export class QueueWorker {
   }
 
   private async runTrial(job: Job, token: string | undefined, data: TrialJob): Promise<TrialResult> {
+    const jobId = job.id ?? "?";
+    // One round trip: the study and the trial as they are now (not as cached), and this worker
+    // written as the trial's runner, which tells it whom a stalled trial was taken back from.
+    const start = await startTrialJob(this.redis, this.keys, {
+      study: data.study,
+      number: data.number,
+      worker: this.id,
+      stalls: job.stalledCounter,
+      claim: jobId === trialJobId(data.study, data.number),
+    });
     const cache = this.cacheFor(data.study);
-    await cache.refresh();
-    if (cache.studyMissing) return this.putBackForMissingStudy(job, token, data.study);
+    if (start.study === "present") await cache.refresh();
+    // A hash the cache cannot parse is as good as lost: its coordinator writes it back whole.
+    if (start.study === "partial" || (start.study === "present" && cache.studyMissing)) return this.putBackForMissingStudy(job, token, data);
+    if (start.study === "absent") {
+      // Once its jobs wait, a study is waited for until the give-up window ends (then refused as gone).
+      if (!this.studyMissingSince.has(data.study) && !(await this.studyMayComeBack(data.study))) throw noStudyError(jobId, data, this.keys.prefix);
+      return this.putBackForMissingStudy(job, token, data);
+    }
     this.noteStudyPresent(data.study);
+    const stray = strayJobError(jobId, data, start);
+    if (stray) throw stray;
+    if (start.takenFrom) this.noteTakenBack(jobId, data, start.takenFrom, job.stalledCounter);
     const trial = new RemoteTrial(data, this.pruner, cache.view(data.direction), (step, value) => {
       void writeIntermediateValue(this.redis, this.keys, data.study, data.number, step, value).catch(() => undefined);
       void cache.noteReport().catch(() => undefined);
@@ -271,25 +344,49 @@ export class QueueWorker {
   }
 
   /**
+   * A job's study has no hash at all: was it lost (Redis lost its data; its coordinator restores
+   * it within a second or two, and the job must wait for that) or never there (a job written by
+   * hand, under the wrong prefix, or for a study deleted for good: refused at once)? A job cannot
+   * tell: it is data, and a replayed one carries what the original did. So the rule is on signs
+   * of a loss, any of which makes the job wait (up to the give-up window, then refused):
+   * - this worker found the study whole before (it vanished since);
+   * - a coordinator holds the study's lease (it restores the study once it sees it lost);
+   * - this worker's own announcement vanished before its TTL ran out, now or within the give-up
+   *   window: Redis lost its data (a FLUSHALL, a restart without persistence, a failover to an
+   *   empty replica takes the announcement with the study).
+   * With none of them, the study never existed here (or was deleted): its jobs are stray.
+   * A study whose hash is partial is always waited for: only writes after a loss make one.
+   */
+  private async studyMayComeBack(study: string): Promise<boolean> {
+    if (this.seenStudies.has(study)) return true;
+    if (Date.now() - this.dataLossSeenAt <= this.o.lostStudyWaitMs) return true;
+    const [lease, announced] = await Promise.all([
+      readStudyLease(this.redis, this.keys, study),
+      (this.claim as WorkerIdClaim).isAnnounced(),
+    ]);
+    if (!announced) this.noteDataLossSign("its announcement has vanished from Redis");
+    return lease !== null || !announced;
+  }
+
+  /**
    * The job's study hash is missing or partial (Redis lost it): the trial is not run, nor failed,
    * but put back in the queue for STUDY_MISSING_RETRY_MS, until its coordinator has restored the
-   * study; logged once per study and episode. After STUDY_MISSING_GIVE_UP_MS of it, refused.
+   * study; logged once per study and episode. After `lostStudyWaitMs` of it, refused.
    */
-  private async putBackForMissingStudy(job: Job, token: string | undefined, study: string): Promise<never> {
+  private async putBackForMissingStudy(job: Job, token: string | undefined, data: TrialJob): Promise<never> {
+    const { study } = data;
     const now = Date.now();
     const since = this.studyMissingSince.get(study);
+    const giveUpMs = this.o.lostStudyWaitMs;
     if (since === undefined) {
       this.studyMissingSince.set(study, now);
       this.logger.warn(
-        { event: "study_missing", study },
+        { event: "study_missing", study, jobId: job.id, number: data.number },
         `Study "${study}" is missing or incomplete in Redis (did Redis lose its data?): its jobs go back to the queue, ` +
-          `a second at a time, until its coordinator restores it (at most ${STUDY_MISSING_GIVE_UP_MS / 1000} s).`,
+          `a second at a time, until its coordinator restores it (at most ${giveUpMs / 1000} s).`,
       );
-    } else if (now - since >= STUDY_MISSING_GIVE_UP_MS) {
-      throw new UnrecoverableError(
-        `Study "${study}" has been missing or incomplete in Redis for ${Math.round((now - since) / 1000)} s: no coordinator ` +
-          `restored it (was it deleted, or did Redis lose it with nobody coordinating it?). Start its coordinator, or remove its jobs.`,
-      );
+    } else if (now - since >= giveUpMs) {
+      throw studyGoneError(job.id ?? "?", data, now - since);
     }
     if (token === undefined) throw new UnrecoverableError(`Job ${job.id ?? "?"} of the missing study "${study}" has no lock token to put it back with.`);
     await job.moveToDelayed(now + STUDY_MISSING_RETRY_MS, token);
@@ -298,12 +395,46 @@ export class QueueWorker {
 
   /** The study's hash is there: ends an episode of putting its jobs back. */
   private noteStudyPresent(study: string): void {
+    if (!this.seenStudies.has(study)) {
+      if (this.seenStudies.size >= SEEN_STUDIES) this.seenStudies.clear();
+      this.seenStudies.add(study);
+    }
     const since = this.studyMissingSince.get(study);
     if (since === undefined) return;
     this.studyMissingSince.delete(study);
     this.logger.info(
       { event: "study_back", study, ms: Date.now() - since },
       `Study "${study}" is back in Redis after ${((Date.now() - since) / 1000).toFixed(1)} s: its jobs run again.`,
+    );
+  }
+
+  /**
+   * The trial's job stalled since `from` took it: BullMQ's stalled-job check took it back from
+   * that worker (dead, or it stopped renewing its lock) and this one runs it again. Logged here,
+   * once: startTrialJob hands the previous runner to the one worker that takes the job next.
+   */
+  private noteTakenBack(jobId: string, data: TrialJob, from: { worker: string }, stalls: number): void {
+    this.logger.warn(
+      { event: "trial_taken_back", jobId, study: data.study, number: data.number, from: from.worker, worker: this.id, stalls },
+      `Trial ${data.number} of study "${data.study}" was taken back from worker ${from.worker} (it died, or stopped renewing ` +
+        `its lock for --lock-duration) and runs again on worker ${this.id} (taken back ${stalls} time(s); --max-stalled ${this.o.maxStalledCount}).`,
+    );
+  }
+
+  /**
+   * The last take-back of a trial, the one past --max-stalled: BullMQ fails its job (the
+   * coordinator records the trial FAIL), so no worker runs it again to log it in noteTakenBack:
+   * this worker, which failed it, logs it once, with the worker it was taken back from.
+   */
+  private async noteStalledTooOften(job: Job): Promise<void> {
+    const parsed = trialJobSchema.safeParse(job.data);
+    if (!parsed.success) return;
+    const { study, number } = parsed.data;
+    const from = (await readTrialRunner(this.redis, this.keys, study, number)) ?? "?";
+    this.logger.warn(
+      { event: "trial_taken_back", jobId: job.id, study, number, from, worker: this.id, stalls: job.stalledCounter, final: true },
+      `Trial ${number} of study "${study}" was taken back from worker ${from} (it died, or stopped renewing its lock for ` +
+        `--lock-duration) once more than --max-stalled allows (taken back ${job.stalledCounter} time(s)): it FAILs, and is not run again.`,
     );
   }
 
@@ -329,8 +460,9 @@ export class QueueWorker {
     return cache;
   }
 
-  private async announce(): Promise<void> {
-    const a: WorkerAnnouncement = {
+  /** What this worker says of itself now. */
+  private announcement(): Omit<WorkerAnnouncement, "claim"> {
+    return {
       id: this.id,
       host: hostname(),
       pid: process.pid,
@@ -341,6 +473,42 @@ export class QueueWorker {
       startedAt: this.startedAt,
       state: this.state,
     };
-    await announceWorker(this.redis, this.keys, a, 5000);
+  }
+
+  private async announce(): Promise<AnnouncementRefresh> {
+    return (this.claim as WorkerIdClaim).refresh(this.announcement());
+  }
+
+  /**
+   * Refreshes the announcement. One that had vanished before its TTL ran out is a sign that Redis
+   * lost its data (or was unreachable for longer than the TTL): noted for studyMayComeBack. One
+   * that another process holds now means two workers share this id: this one stops.
+   */
+  private heartbeat(): void {
+    if (this.idLost !== null || this.state === "stopped") return;
+    this.announce().then(
+      (how) => {
+        if (how === "recreated") this.noteDataLossSign("its announcement had vanished from Redis before its TTL ran out");
+      },
+      (error: unknown) => {
+        // Redis unreachable: the next beat tries again; the TTL covers short outages.
+        if (!(error instanceof WorkerIdTakenError) || this.idLost !== null) return;
+        this.idLost = error;
+        this.logger.error({ event: "worker_id_taken", worker: this.id, holder: error.holder }, error.message);
+        void this.stop();
+      },
+    );
+  }
+
+  private noteDataLossSign(why: string): void {
+    const first = Date.now() - this.dataLossSeenAt > this.o.lostStudyWaitMs;
+    this.dataLossSeenAt = Date.now();
+    if (first) {
+      this.logger.warn(
+        { event: "redis_data_loss_sign", worker: this.id },
+        `Worker ${this.id}: ${why} (Redis lost its data, or was unreachable for longer than ${this.claim?.ttlMs ?? 0} ms); ` +
+          `for ${this.o.lostStudyWaitMs / 1000} s, jobs of a missing study wait for their coordinator to restore it.`,
+      );
+    }
   }
 }
