@@ -37,7 +37,7 @@ export async function withQueryRedis<T>(url: string, connectTimeoutMs: number, u
 }
 
 /**
- * A study's direction and trials from Redis, running ones with their worker from their jobs on
+ * A study's directions and trials from Redis, running ones with their worker from their jobs on
  * `queue`; a usage error for `command` when there is no such study.
  */
 export async function readStudyTrials(
@@ -46,9 +46,9 @@ export async function readStudyTrials(
   prefix: string | undefined,
   command: string,
   queue = DEFAULT_QUEUE,
-): Promise<{ direction: StudyDirection; trials: FrozenTrial[] }> {
+): Promise<{ directions: StudyDirection[]; trials: FrozenTrial[] }> {
   const keys = new ShoalKeys(prefix);
   const study = await readStudyForWatching(redis, keys, studyName, queue);
   if (!study) throw new UsageError(`no study named "${studyName}" under the prefix "${keys.prefix}".`, command);
-  return { direction: study.hash.direction, trials: study.trials };
+  return { directions: study.hash.directions, trials: study.trials };
 }

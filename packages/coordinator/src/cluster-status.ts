@@ -1,4 +1,4 @@
-import { isBetter, TrialState, type FrozenTrial, type StudyDirection } from "@shoal/core";
+import { isBetter, paretoFrontTrials, TrialState, type FrozenTrial, type StudyDirection } from "@shoal/core";
 import {
   DEFAULT_QUEUE,
   listWorkers,
@@ -15,7 +15,8 @@ import type { Redis } from "ioredis";
 /** What `shoal status` shows: the study, its queue, its running trials and the workers. */
 export interface ClusterStatus {
   studyName: string;
-  direction: StudyDirection;
+  /** One per objective. */
+  directions: StudyDirection[];
   objective: string | null;
   counts: Record<TrialState, number>;
   queue: { name: string; waiting: number; active: number; delayed: number; failed: number; completed: number };
@@ -24,7 +25,10 @@ export interface ClusterStatus {
    * by the coordinator) and any it recorded since; a define-by-run parameter shows once it ends.
    */
   running: Array<{ number: number; worker: string | null; since: Date | null; params: FrozenTrial["params"]; distributions: FrozenTrial["distributions"] }>;
+  /** The best COMPLETE trial of a single-objective study; null with several objectives (see paretoFront). */
   best: FrozenTrial | null;
+  /** The Pareto front of the COMPLETE feasible trials (on one objective: the trials with the best value). */
+  paretoFront: FrozenTrial[];
   coordinator: { holder: string; ttlMs: number } | null;
   workers: WorkerAnnouncement[];
   trials: FrozenTrial[];
@@ -54,9 +58,11 @@ export async function readClusterStatus(
       distributions: t.distributions,
     }));
   let best: FrozenTrial | null = null;
-  for (const t of trials) {
-    if (t.state !== TrialState.COMPLETE || t.value === null) continue;
-    if (!best || isBetter(hash.direction, t.value, best.value as number)) best = t;
+  if (hash.directions.length === 1) {
+    for (const t of trials) {
+      if (t.state !== TrialState.COMPLETE || t.value === null) continue;
+      if (!best || isBetter(hash.directions[0]!, t.value, best.value as number)) best = t;
+    }
   }
   const queue = new Queue(queueName, { connection: redis, prefix: keys.prefix });
   const jobCounts = await queue.getJobCounts("waiting", "active", "delayed", "failed", "completed", "prioritized");
@@ -64,7 +70,7 @@ export async function readClusterStatus(
   const lease = await readStudyLease(redis, keys, options.studyName);
   return {
     studyName: options.studyName,
-    direction: hash.direction,
+    directions: hash.directions,
     objective: hash.objective ?? null,
     counts,
     queue: {
@@ -77,6 +83,7 @@ export async function readClusterStatus(
     },
     running,
     best,
+    paretoFront: paretoFrontTrials(trials, hash.directions),
     coordinator: lease,
     workers: await listWorkers(redis, keys, queueName),
     trials,

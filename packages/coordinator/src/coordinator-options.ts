@@ -19,6 +19,8 @@ export interface CoordinatorOptions {
   timeoutSeconds?: number | undefined;
   /** @default "minimize" (an existing study keeps its own) */
   direction?: StudyDirection | undefined;
+  /** One direction per objective, for a multi-objective study (instead of `direction`). */
+  directions?: readonly StudyDirection[] | undefined;
   sampler?: Sampler | undefined;
   pruner?: Pruner | undefined;
   /** Stamps jobs so workers holding another objective refuse them. */
@@ -58,6 +60,7 @@ export interface CompiledCoordinatorOptions {
   trialBudget: number;
   timeoutMs: number | null;
   direction: StudyDirection | undefined;
+  directions: readonly StudyDirection[] | undefined;
   sampler: Sampler | undefined;
   pruner: Pruner | undefined;
   objectiveId: string | null;
@@ -85,6 +88,7 @@ export function compileCoordinatorOptions(o: CoordinatorOptions): CompiledCoordi
     trialBudget: checkIntegerOption("trialBudget", o.trialBudget, 0),
     timeoutMs: o.timeoutSeconds === undefined ? null : o.timeoutSeconds * 1000,
     direction: o.direction,
+    directions: o.directions,
     sampler: o.sampler,
     pruner: o.pruner,
     objectiveId: o.objectiveId ?? null,

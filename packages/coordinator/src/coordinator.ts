@@ -145,6 +145,7 @@ class Coordinator {
       studyName: o.studyName,
       loadIfExists: true,
       ...(o.direction ? { direction: o.direction } : {}),
+      ...(o.directions ? { directions: o.directions } : {}),
       ...(o.sampler ? { sampler: o.sampler } : {}),
       ...(o.pruner ? { pruner: o.pruner } : {}),
       ...(o.logger ? { logger: o.logger } : {}),

@@ -40,7 +40,8 @@ export function trialJobData(study: Study, number: number, proposal: Proposal, o
     distributions: proposal.distributions,
     fixedParams: proposal.fixedParams,
     seed,
-    direction: study.direction,
+    direction: study.directions[0]!,
+    ...(study.isMultiObjective ? { directions: [...study.directions] } : {}),
   };
 }
 

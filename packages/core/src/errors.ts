@@ -61,6 +61,16 @@ export class NoCompletedTrialsError extends ShoalError {
   }
 }
 
+/**
+ * Thrown when a single-objective accessor (`bestTrial`, `bestValue`, `direction`) is used on a
+ * study of several objectives, as Optuna does.
+ */
+export class MultiObjectiveError extends ShoalError {
+  constructor(studyName: string, nObjectives: number, what: string, instead: string) {
+    super(`Study "${studyName}" has ${nObjectives} objectives, so it has no single ${what}; use ${instead}.`);
+  }
+}
+
 /** Thrown when a trial is used after it finished, or when a trial number is unknown to the study. */
 export class TrialStateError extends ShoalError {}
 

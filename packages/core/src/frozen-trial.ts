@@ -14,8 +14,16 @@ export interface FrozenTrial {
   /** 0, 1, 2, ... within its study, in the order trials were created. */
   readonly number: number;
   readonly state: TrialState;
-  /** The objective's value (COMPLETE), the last reported one (PRUNED), or null. */
+  /**
+   * The objective's value (COMPLETE), the last reported one (PRUNED), or null. On a
+   * multi-objective study always null: read `values`.
+   */
   readonly value: number | null;
+  /**
+   * The objective's values, one per direction of the study (COMPLETE), `[value]` on a
+   * single-objective study (COMPLETE or PRUNED with a value), or null.
+   */
+  readonly values: readonly number[] | null;
   readonly params: Readonly<Record<string, ParamValue>>;
   readonly distributions: Readonly<Record<string, Distribution>>;
   readonly userAttrs: Readonly<Record<string, unknown>>;
@@ -39,6 +47,11 @@ export function lastStep(trial: Pick<FrozenTrial, "intermediateValues">): number
   return last;
 }
 
+/** `value` as a FrozenTrial holds it for `values`: the one value of a single objective, else null. */
+export function singleValue(values: readonly number[] | null): number | null {
+  return values !== null && values.length === 1 ? values[0]! : null;
+}
+
 /** True when `a` is a better objective value than `b` for the direction. */
 export function isBetter(direction: StudyDirection, a: number, b: number): boolean {
   return direction === "minimize" ? a < b : a > b;
@@ -50,6 +63,7 @@ export function frozenTrialToJSON(t: FrozenTrial): Record<string, unknown> {
     number: t.number,
     state: t.state,
     value: t.value,
+    values: t.values,
     params: t.params,
     distributions: t.distributions,
     userAttrs: t.userAttrs,

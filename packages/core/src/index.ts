@@ -27,6 +27,7 @@ export {
   describeError,
   IncompatibleDistributionError,
   InvalidOptionError,
+  MultiObjectiveError,
   NoCompletedTrialsError,
   RemoteError,
   SearchSpaceError,
@@ -38,7 +39,7 @@ export {
   TrialStateError,
   type SerializedError,
 } from "./errors.js";
-export { frozenTrialToJSON, isBetter, lastStep, type FrozenTrial, type StudyDirection } from "./frozen-trial.js";
+export { frozenTrialToJSON, isBetter, lastStep, singleValue, type FrozenTrial, type StudyDirection } from "./frozen-trial.js";
 export {
   createLogger,
   formatLogTime,
@@ -65,7 +66,9 @@ export { InMemoryStorage } from "./storage/in-memory-storage.js";
 export type { Storage, StudySummary, TrialTemplate, TrialTimes } from "./storage/storage.js";
 export {
   createStudy,
+  isFeasible,
   loadStudy,
+  paretoFrontTrials,
   Study,
   type CatchOption,
   type CreateStudyOptions,
@@ -75,7 +78,7 @@ export {
   type OptimizeOptions,
 } from "./study.js";
 export {
-  checkObjectiveValue,
+  checkObjectiveValues,
   describeBadValue,
   evaluateObjective,
   judgeTrialEnd,

@@ -25,7 +25,7 @@ describe("trials.json", () => {
     const best = study.bestTrial.number;
     const doc = parseStudyJson(JSON.parse(studyToJson(study, best)));
     expect(doc.studyName).toBe("rt");
-    expect(doc.direction).toBe("maximize");
+    expect(doc.directions).toEqual(["maximize"]);
     expect(doc.bestTrialNumber).toBe(best);
     // NaN intermediate values are written as null and dropped on reading: JSON has no NaN.
     const expected = study.trials.map((t) => ({ ...t, trialId: t.number, intermediateValues: { 0: t.intermediateValues[0] } }));

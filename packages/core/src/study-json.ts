@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { distributionSchema, paramValueSchema } from "./distribution-schema.js";
 import { StudyJsonError } from "./errors.js";
-import { frozenTrialToJSON, type FrozenTrial, type StudyDirection } from "./frozen-trial.js";
+import { frozenTrialToJSON, singleValue, type FrozenTrial, type StudyDirection } from "./frozen-trial.js";
 import type { StudyView } from "./study-view.js";
 import { TrialState } from "./trial-state.js";
 
@@ -12,14 +12,18 @@ import { TrialState } from "./trial-state.js";
  */
 export const STUDY_JSON_FORMAT = "shoal.study/v1";
 
-/** The document of a study, as `shoal optimize --out` writes it to trials.json. */
+/**
+ * The document of a study, as `shoal optimize --out` writes it to trials.json. `direction` is
+ * written for a single-objective study only (as before `directions` existed); `directions` always.
+ */
 export function studyToJson(study: StudyView, bestTrialNumber: number | null): string {
   return (
     JSON.stringify(
       {
         format: STUDY_JSON_FORMAT,
         studyName: study.studyName,
-        direction: study.direction,
+        ...(study.directions.length === 1 ? { direction: study.directions[0] } : {}),
+        directions: study.directions,
         bestTrialNumber,
         trials: study.getTrials().map(frozenTrialToJSON),
       },
@@ -39,6 +43,8 @@ const trialJson = z.object({
   state: z.enum(TrialState),
   // JSON has no NaN or Infinity: JSON.stringify writes them as null.
   value: z.number().nullable(),
+  // Files written before multi-objective studies have no values: [value] then.
+  values: z.array(z.number()).nullable().optional(),
   params: z.record(z.string(), paramValueSchema),
   distributions: z.record(z.string(), distributionSchema),
   userAttrs: z.record(z.string(), z.unknown()).default({}),
@@ -49,18 +55,22 @@ const trialJson = z.object({
   duration: z.number().nullable(),
 });
 
-const studyJson = z.object({
-  format: z.literal(STUDY_JSON_FORMAT),
-  studyName: z.string(),
-  direction: z.enum(["minimize", "maximize"]),
-  bestTrialNumber: z.number().nullable(),
-  trials: z.array(trialJson),
-});
+const directionSchema = z.enum(["minimize", "maximize"]);
+const studyJson = z
+  .object({
+    format: z.literal(STUDY_JSON_FORMAT),
+    studyName: z.string(),
+    direction: directionSchema.optional(),
+    directions: z.array(directionSchema).min(1).optional(),
+    bestTrialNumber: z.number().nullable(),
+    trials: z.array(trialJson),
+  })
+  .refine((d) => d.direction !== undefined || d.directions !== undefined, { message: "needs direction or directions", path: ["directions"] });
 
 /** A study read back from trials.json: trials in number order, dates as Dates. */
 export interface StudyJson {
   studyName: string;
-  direction: StudyDirection;
+  directions: StudyDirection[];
   bestTrialNumber: number | null;
   trials: FrozenTrial[];
 }
@@ -75,8 +85,13 @@ export function parseStudyJson(raw: unknown, source = "the study JSON"): StudyJs
       `${source} is not a ${STUDY_JSON_FORMAT} study (as written by \`shoal optimize --out DIR\`): ${issue?.message ?? "invalid"}${where}.`,
     );
   }
-  const { studyName, direction, bestTrialNumber, trials } = parsed.data;
-  return { studyName, direction, bestTrialNumber, trials: trials.map(toFrozenTrial).sort((a, b) => a.number - b.number) };
+  const { studyName, direction, directions, bestTrialNumber, trials } = parsed.data;
+  return {
+    studyName,
+    directions: directions ?? [direction!],
+    bestTrialNumber,
+    trials: trials.map(toFrozenTrial).sort((a, b) => a.number - b.number),
+  };
 }
 
 function toFrozenTrial(t: z.output<typeof trialJson>): FrozenTrial {
@@ -84,11 +99,13 @@ function toFrozenTrial(t: z.output<typeof trialJson>): FrozenTrial {
   for (const [step, value] of Object.entries(t.intermediateValues)) {
     if (value !== null) intermediateValues[Number(step)] = value;
   }
+  const values = t.values !== undefined ? t.values : t.value === null ? null : [t.value];
   return {
     trialId: t.number,
     number: t.number,
     state: t.state,
-    value: t.value,
+    value: singleValue(values),
+    values,
     params: t.params,
     distributions: t.distributions,
     userAttrs: t.userAttrs,

@@ -2,12 +2,14 @@ import type { Distribution, ParamValue } from "./distributions.js";
 import {
   checkIntegerOption,
   InvalidOptionError,
+  MultiObjectiveError,
   NoCompletedTrialsError,
   serializeError,
   StudyNameError,
   TrialStateError,
 } from "./errors.js";
 import type { FrozenTrial, StudyDirection } from "./frozen-trial.js";
+import { paretoFrontIndices, toLosses } from "./multi-objective/dominance.js";
 import { getLogger, type Logger } from "./logging.js";
 import { ProgressBar } from "./progress-bar.js";
 import { MedianPruner } from "./pruners/median-pruner.js";
@@ -22,8 +24,11 @@ import type { StudyView } from "./study-view.js";
 import { Trial, type BaseTrial } from "./trial.js";
 import { TrialState } from "./trial-state.js";
 
-/** The function a study optimizes: sync or async, returning the objective value. */
-export type Objective = (trial: BaseTrial) => number | Promise<number>;
+/**
+ * The function a study optimizes: sync or async, returning the objective value, or on a
+ * multi-objective study an array of values, one per direction.
+ */
+export type Objective = (trial: BaseTrial) => number | readonly number[] | Promise<number | readonly number[]>;
 
 /** Called after each finished trial of `optimize`. */
 export type OptimizeCallback = (study: Study, trial: FrozenTrial) => void;
@@ -50,8 +55,10 @@ export interface OptimizeOptions {
 export interface CreateStudyOptions {
   /** @default `no-name-<uuid>` */
   studyName?: string;
-  /** @default "minimize" */
+  /** The direction of a single-objective study. @default "minimize" */
   direction?: StudyDirection;
+  /** One direction per objective, for a multi-objective study (give this or `direction`, not both). */
+  directions?: readonly StudyDirection[];
   /** @default new TPESampler() */
   sampler?: Sampler;
   /** @default new MedianPruner() */
@@ -74,12 +81,14 @@ export interface LoadStudyOptions {
 }
 
 /**
- * An optimization task: a direction, a sampler, a pruner and the trials so far, as in Optuna.
+ * An optimization task: its directions (one per objective), a sampler, a pruner and the trials
+ * so far, as in Optuna.
  * Create one with `createStudy`; run it with `optimize`, or drive it yourself with `ask`/`tell`.
  */
 export class Study implements StudyView {
   readonly studyName: string;
-  readonly direction: StudyDirection;
+  /** One per objective. */
+  readonly directions: readonly StudyDirection[];
   readonly sampler: Sampler;
   readonly pruner: Pruner;
   readonly storage: Storage;
@@ -96,7 +105,18 @@ export class Study implements StudyView {
     this.pruner = pruner;
     this.logger = logger;
     this.studyName = storage.getStudyName(studyId);
-    this.direction = storage.getStudyDirection(studyId);
+    this.directions = storage.getStudyDirections(studyId);
+  }
+
+  /** The direction of a single-objective study; throws MultiObjectiveError on a multi-objective one. */
+  get direction(): StudyDirection {
+    if (this.directions.length !== 1) throw new MultiObjectiveError(this.studyName, this.directions.length, "direction", "study.directions");
+    return this.directions[0]!;
+  }
+
+  /** Whether the study has more than one objective. */
+  get isMultiObjective(): boolean {
+    return this.directions.length > 1;
   }
 
   /** Every trial, in number order. */
@@ -108,8 +128,12 @@ export class Study implements StudyView {
     return this.storage.getAllTrials(this.studyId, options.states);
   }
 
-  /** The best COMPLETE trial; throws NoCompletedTrialsError while there is none. */
+  /**
+   * The best COMPLETE trial; throws NoCompletedTrialsError while there is none, and
+   * MultiObjectiveError on a multi-objective study (see `bestTrials`).
+   */
   get bestTrial(): FrozenTrial {
+    if (this.isMultiObjective) throw new MultiObjectiveError(this.studyName, this.directions.length, "best trial", "study.bestTrials (the Pareto front)");
     const best = this.storage.getBestTrial(this.studyId);
     if (!best) throw new NoCompletedTrialsError(this.studyName);
     return best;
@@ -121,6 +145,15 @@ export class Study implements StudyView {
 
   get bestParams(): Record<string, ParamValue> {
     return { ...this.bestTrial.params };
+  }
+
+  /**
+   * The Pareto front of the COMPLETE trials whose constraints (the `constraints` system attr,
+   * when a sampler's constraintsFunc set it) all hold, in number order, as Optuna's
+   * `best_trials`. On a single-objective study: every trial with the best value.
+   */
+  get bestTrials(): FrozenTrial[] {
+    return paretoFrontTrials(this.storage.getAllTrials(this.studyId, [TrialState.COMPLETE]), this.directions);
   }
 
   get userAttrs(): Readonly<Record<string, unknown>> {
@@ -143,13 +176,14 @@ export class Study implements StudyView {
   }
 
   /**
-   * Finishes a trial started with `ask`, as in Optuna: a finite number completes it; anything
-   * else (NaN, Infinity, a non-number, no value) fails it with the reason. `state` may force
-   * PRUNED (value: the last reported one) or FAIL.
+   * Finishes a trial started with `ask`, as in Optuna: a finite number (an array of one per
+   * direction on a multi-objective study) completes it; anything else (NaN, Infinity, a
+   * non-number, an array of the wrong length, no value) fails it with the reason. `state` may
+   * force PRUNED (value: the last reported one) or FAIL.
    */
   tell(
     trial: Trial | number,
-    value?: unknown,
+    value?: number | readonly number[] | unknown,
     options: { state?: typeof TrialState.COMPLETE | typeof TrialState.PRUNED | typeof TrialState.FAIL } = {},
   ): FrozenTrial {
     const t = typeof trial === "number" ? this.runningTrial(trial) : trial;
@@ -219,7 +253,7 @@ export class Study implements StudyView {
         return false;
       }
       for (const callback of options.callbacks ?? []) callback(this, frozen);
-      const best = this.storage.getBestTrial(this.studyId);
+      const best = this.isMultiObjective ? null : this.storage.getBestTrial(this.studyId);
       bar?.tick(best ? { number: best.number, value: best.value as number } : null);
       return true;
     };
@@ -240,7 +274,7 @@ export class Study implements StudyView {
   /** Records how a trial ended (judged by `judgeTrialEnd`), logs it the Optuna way and returns the stored trial. */
   record(trial: Trial, outcome: TrialOutcome, times?: TrialTimes): FrozenTrial {
     const current = this.finishableTrial(trial);
-    return this.store(trial, current, judgeTrialEnd(outcome, current.intermediateValues), times);
+    return this.store(trial, current, judgeTrialEnd(outcome, current.intermediateValues, this.directions.length), times);
   }
 
   /**
@@ -252,9 +286,9 @@ export class Study implements StudyView {
   }
 
   private store(trial: Trial, current: FrozenTrial, end: TrialEnd, times: TrialTimes | undefined): FrozenTrial {
-    this.sampler.afterTrial?.(this, current, end.state, end.value);
+    this.sampler.afterTrial?.(this, current, end.state, end.values);
     if (end.failReason !== null) this.storage.setTrialSystemAttr(trial.trialId, "failReason", end.failReason);
-    const frozen = this.storage.setTrialState(trial.trialId, end.state, end.value, times);
+    const frozen = this.storage.setTrialState(trial.trialId, end.state, end.values, times);
     this.logFinished(frozen, end);
     return frozen;
   }
@@ -277,9 +311,17 @@ export class Study implements StudyView {
       trial: trial.number,
       state: trial.state,
       value: trial.value,
+      ...(this.isMultiObjective ? { values: trial.values } : {}),
       params: trial.params,
     };
-    if (trial.state === TrialState.COMPLETE) {
+    if (trial.state === TrialState.COMPLETE && this.isMultiObjective) {
+      // Optuna's line for several objectives names no best trial: the best are a front.
+      this.logger.info(
+        fields,
+        `Trial ${trial.number} finished with values: [${(trial.values ?? []).map(pyFloat).join(", ")}] and parameters: ` +
+          `${pyParams(trial.params, trial.distributions)}.`,
+      );
+    } else if (trial.state === TrialState.COMPLETE) {
       const best = this.storage.getBestTrial(this.studyId) as FrozenTrial;
       this.logger.info(
         { ...fields, bestTrial: best.number, bestValue: best.value },
@@ -320,34 +362,70 @@ function isCaught(option: CatchOption | undefined, error: unknown): boolean {
   return option.some((cls) => error instanceof (cls as abstract new (...args: never[]) => unknown));
 }
 
-function checkDirection(direction: unknown): StudyDirection {
+function checkDirection(direction: unknown, option = "direction"): StudyDirection {
   if (direction === "minimize" || direction === "maximize") return direction;
-  throw new InvalidOptionError("direction", `must be "minimize" or "maximize", got ${JSON.stringify(direction)}.`);
+  throw new InvalidOptionError(option, `must be "minimize" or "maximize", got ${JSON.stringify(direction)}.`);
+}
+
+/** The directions createStudy was given: `direction`, or `directions`, checked. */
+function checkDirections(options: Pick<CreateStudyOptions, "direction" | "directions">): StudyDirection[] {
+  if (options.directions === undefined) return [checkDirection(options.direction ?? "minimize")];
+  if (options.direction !== undefined) {
+    throw new InvalidOptionError("directions", "give either direction (one objective) or directions (one per objective), not both.");
+  }
+  if (!Array.isArray(options.directions) || options.directions.length === 0) {
+    throw new InvalidOptionError("directions", `must be a non-empty array of "minimize"/"maximize", got ${JSON.stringify(options.directions)}.`);
+  }
+  return options.directions.map((d, i) => checkDirection(d, `directions[${i}]`));
+}
+
+/** How directions read in messages: `minimize` or `[minimize, maximize]`. */
+function describeDirections(directions: readonly StudyDirection[]): string {
+  return directions.length === 1 ? `"${directions[0]}"` : `[${directions.join(", ")}]`;
+}
+
+/**
+ * The Pareto front of `trials` (COMPLETE ones with values), infeasible trials left out: the
+ * trials no other feasible trial dominates, in number order.
+ */
+export function paretoFrontTrials(trials: readonly FrozenTrial[], directions: readonly StudyDirection[]): FrozenTrial[] {
+  const candidates = trials.filter(
+    (t) => t.state === TrialState.COMPLETE && t.values !== null && t.values.length === directions.length && isFeasible(t),
+  );
+  const front = paretoFrontIndices(candidates.map((t) => toLosses(t.values!, directions)));
+  return front.map((i) => candidates[i]!);
+}
+
+/** Whether a trial's constraints (the `constraints` system attr, when set) all hold (value <= 0). */
+export function isFeasible(trial: FrozenTrial): boolean {
+  const constraints = trial.systemAttrs.constraints;
+  return !Array.isArray(constraints) || constraints.every((c) => typeof c === "number" && c <= 0);
 }
 
 /** Creates a study (in memory unless a storage is given), as optuna.create_study. */
 export function createStudy(options: CreateStudyOptions = {}): Study {
   const storage = options.storage ?? new InMemoryStorage();
-  const direction = checkDirection(options.direction ?? "minimize");
+  const directions = checkDirections(options);
   const studyName = options.studyName ?? `no-name-${globalThis.crypto.randomUUID()}`;
   const logger = options.logger ?? getLogger();
   const sampler = options.sampler ?? new TPESampler();
   const pruner = options.pruner ?? new MedianPruner();
   let studyId: number;
   try {
-    studyId = storage.createStudy(studyName, direction);
+    studyId = storage.createStudy(studyName, directions);
     logger.info(
-      { event: "study_created", study: studyName, direction },
+      { event: "study_created", study: studyName, directions },
       `A new study created ${storage.description ?? "in memory"} with name: ${studyName}`,
     );
   } catch (error) {
     if (!(error instanceof StudyNameError) || !options.loadIfExists) throw error;
     studyId = storage.getStudyIdFromName(studyName);
-    const stored = storage.getStudyDirection(studyId);
-    if (options.direction !== undefined && stored !== direction) {
+    const stored = storage.getStudyDirections(studyId);
+    const given = options.direction !== undefined || options.directions !== undefined;
+    if (given && (stored.length !== directions.length || stored.some((d, i) => d !== directions[i]))) {
       throw new InvalidOptionError(
-        "direction",
-        `study "${studyName}" exists with direction "${stored}", which differs from "${direction}".`,
+        options.directions !== undefined ? "directions" : "direction",
+        `study "${studyName}" exists with direction${stored.length === 1 ? "" : "s"} ${describeDirections(stored)}, which differs from ${describeDirections(directions)}.`,
       );
     }
     logger.info(

@@ -17,8 +17,11 @@ export type TrialOutcome =
  */
 export interface TrialEnd {
   readonly state: typeof TrialState.COMPLETE | typeof TrialState.PRUNED | typeof TrialState.FAIL;
-  /** COMPLETE: the objective's value; PRUNED: the last finite intermediate value, or null; FAIL: null. */
-  readonly value: number | null;
+  /**
+   * COMPLETE: the objective's values, one per objective; PRUNED: `[the last finite intermediate
+   * value]`, or null; FAIL: null.
+   */
+  readonly values: readonly number[] | null;
   /** FAIL only: why, in words (stored as the `failReason` system attr). */
   readonly failReason: string | null;
   /** PRUNED only: the TrialPruned message, for the log line. */
@@ -48,26 +51,30 @@ export function outcomeOfError(error: unknown): TrialOutcome {
 }
 
 /**
- * Decides how a trial ends, Optuna's rule: a finite value completes it; anything else (NaN,
- * Infinity, a non-number, a thrown error, a failure elsewhere) fails it with the reason; pruned
- * keeps the last finite intermediate value (the value at the highest reported step).
+ * Decides how a trial ends, Optuna's rule: a finite value (on a study of `nObjectives`
+ * objectives, an array of that many finite numbers) completes it; anything else (NaN, Infinity,
+ * a non-number, an array of another length, a thrown error, a failure elsewhere) fails it with
+ * the reason; pruned keeps the last finite intermediate value (the value at the highest
+ * reported step).
  */
-export function judgeTrialEnd(outcome: TrialOutcome, intermediateValues: Readonly<Record<number, number>>): TrialEnd {
+export function judgeTrialEnd(outcome: TrialOutcome, intermediateValues: Readonly<Record<number, number>>, nObjectives = 1): TrialEnd {
   switch (outcome.kind) {
     case "value": {
-      const checked = checkObjectiveValue(outcome.value);
+      const checked = checkObjectiveValues(outcome.value, nObjectives);
       return "reason" in checked
         ? failed(checked.reason, null)
-        : { state: TrialState.COMPLETE, value: checked.value, failReason: null, prunedMessage: null, error: null };
+        : { state: TrialState.COMPLETE, values: checked.values, failReason: null, prunedMessage: null, error: null };
     }
-    case "pruned":
+    case "pruned": {
+      const last = lastFiniteValue(intermediateValues);
       return {
         state: TrialState.PRUNED,
-        value: lastFiniteValue(intermediateValues),
+        values: last === null ? null : [last],
         failReason: null,
         prunedMessage: outcome.message === undefined || outcome.message === "" ? null : outcome.message,
         error: null,
       };
+    }
     case "error":
       return failed(describeError(outcome.error), outcome.error);
     case "fail":
@@ -78,22 +85,45 @@ export function judgeTrialEnd(outcome: TrialOutcome, intermediateValues: Readonl
 }
 
 function failed(reason: string, error: unknown): TrialEnd {
-  return { state: TrialState.FAIL, value: null, failReason: reason, prunedMessage: null, error };
+  return { state: TrialState.FAIL, values: null, failReason: reason, prunedMessage: null, error };
 }
 
-/** A value an objective returned, checked: the number, or why it cannot complete a trial. */
-export function checkObjectiveValue(v: unknown): { value: number } | { reason: string } {
-  if (typeof v === "number" && Number.isFinite(v)) return { value: v };
-  return { reason: describeBadValue(v) };
+/**
+ * What an objective returned, checked against the study's number of objectives: the values (a
+ * number, or a one-element array, for one objective; an array of `nObjectives` numbers for
+ * several), or why they cannot complete a trial.
+ */
+export function checkObjectiveValues(v: unknown, nObjectives = 1): { values: number[] } | { reason: string } {
+  if (nObjectives === 1 && !Array.isArray(v)) {
+    return typeof v === "number" && Number.isFinite(v) ? { values: [v] } : { reason: describeBadValue(v, 1) };
+  }
+  if (!Array.isArray(v)) return { reason: describeBadValue(v, nObjectives) };
+  if (v.length !== nObjectives) {
+    return {
+      reason:
+        `The objective returned ${v.length} value${v.length === 1 ? "" : "s"} on a study of ${nObjectives} objective${nObjectives === 1 ? "" : "s"}; ` +
+        `it must return ${nObjectives === 1 ? "one finite number" : `an array of ${nObjectives} finite numbers, one per direction`}`,
+    };
+  }
+  const bad = v.findIndex((x) => !(typeof x === "number" && Number.isFinite(x)));
+  if (bad >= 0) {
+    const x: unknown = v[bad];
+    const what = typeof x === "number" ? pyFloat(x) : x === undefined ? "undefined" : typeof x === "string" ? JSON.stringify(x) : `a ${typeof x}`;
+    return { reason: `The objective returned ${what} as value ${bad}, which is not a finite number; it must return ${nObjectives} finite numbers` };
+  }
+  return { values: [...(v as number[])] };
 }
 
 /** Why a value an objective returned cannot complete a trial (NaN, Infinity, not a number). */
-export function describeBadValue(v: unknown): string {
+export function describeBadValue(v: unknown, nObjectives = 1): string {
+  const wanted = nObjectives === 1 ? "a finite number" : `an array of ${nObjectives} finite numbers, one per direction`;
   if (typeof v === "number") {
-    return `The objective returned ${pyFloat(v)}, which is not a finite number; it must return a finite number`;
+    return nObjectives === 1
+      ? `The objective returned ${pyFloat(v)}, which is not a finite number; it must return ${wanted}`
+      : `The objective returned ${pyFloat(v)} on a study of ${nObjectives} objectives; it must return ${wanted}`;
   }
   const shown = v === undefined ? "undefined" : typeof v === "string" ? JSON.stringify(v) : `a ${typeof v}`;
-  return `The objective returned ${shown}, which is not a number; it must return a finite number`;
+  return `The objective returned ${shown}, which is not ${nObjectives === 1 ? "a number" : "an array"}; it must return ${wanted}`;
 }
 
 /** The value at the highest reported step when it is finite, else null. */

@@ -9,7 +9,7 @@ import type { JournalRecord } from "./journal-format.js";
 export function applyRecord(mirror: InMemoryStorage, r: JournalRecord): void {
   switch (r.op) {
     case "createStudy":
-      mirror.createStudy(r.study, r.direction);
+      mirror.createStudy(r.study, r.directions ?? [r.direction!]);
       return;
     case "setStudyUserAttr":
       mirror.setStudyUserAttr(mirror.getStudyIdFromName(r.study), r.key, r.value);
@@ -19,6 +19,7 @@ export function applyRecord(mirror: InMemoryStorage, r: JournalRecord): void {
         number: r.number,
         state: r.state,
         value: null,
+        values: null,
         params: {},
         distributions: {},
         userAttrs: r.userAttrs,
@@ -46,7 +47,8 @@ export function applyRecord(mirror: InMemoryStorage, r: JournalRecord): void {
     case "setTrialState": {
       const start = r.start === null ? null : new Date(r.start);
       const times = r.complete === null ? { start } : { start, complete: new Date(r.complete) };
-      mirror.setTrialState(trialOf(mirror, r.study, r.number).trialId, r.state, r.value, times);
+      const values = r.values !== undefined ? r.values : r.value === null ? null : [r.value];
+      mirror.setTrialState(trialOf(mirror, r.study, r.number).trialId, r.state, values, times);
       return;
     }
     case "setTrialIntermediateValue":

@@ -28,7 +28,15 @@ const attrs = z.record(z.string(), z.unknown());
 const headerSchema = z.object({ format: z.literal(JOURNAL_FORMAT), createdAt: isoDate });
 
 const recordSchema = z.discriminatedUnion("op", [
-  z.object({ op: z.literal("createStudy"), study: z.string().min(1), direction: z.enum(["minimize", "maximize"]) }),
+  // One objective: `direction` (as before multi-objective studies); several: `directions`.
+  z
+    .object({
+      op: z.literal("createStudy"),
+      study: z.string().min(1),
+      direction: z.enum(["minimize", "maximize"]).optional(),
+      directions: z.array(z.enum(["minimize", "maximize"])).min(1).optional(),
+    })
+    .refine((r) => (r.direction === undefined) !== (r.directions === undefined), { message: "needs direction or directions", path: ["directions"] }),
   z.object({ op: z.literal("setStudyUserAttr"), study: z.string().min(1), key: z.string(), value: z.unknown() }),
   z.object({
     op: z.literal("createTrial"),
@@ -46,6 +54,8 @@ const recordSchema = z.discriminatedUnion("op", [
     ...trialRef,
     state: z.enum(TrialState),
     value: journalNumber.nullable(),
+    /** A multi-objective trial's values (absent for one objective: `value`). */
+    values: z.array(journalNumber).nullable().optional(),
     start: isoDate.nullable(),
     complete: isoDate.nullable(),
   }),
@@ -60,6 +70,7 @@ export type JournalRecord = z.output<typeof recordSchema>;
 /** A record as written: dates as ISO strings, numbers may be non-finite. */
 export type JournalRecordInput =
   | { op: "createStudy"; study: string; direction: StudyDirection }
+  | { op: "createStudy"; study: string; directions: readonly StudyDirection[] }
   | { op: "setStudyUserAttr"; study: string; key: string; value: unknown }
   | {
       op: "createTrial";
@@ -73,7 +84,16 @@ export type JournalRecordInput =
   | { op: "popWaitingTrial"; study: string; number: number; start: string; worker: string }
   | { op: "setTrialParam"; study: string; number: number; name: string; value: ParamValue; distribution: Distribution }
   | { op: "deleteTrialParam"; study: string; number: number; name: string }
-  | { op: "setTrialState"; study: string; number: number; state: TrialState; value: number | null; start: string | null; complete: string | null }
+  | {
+      op: "setTrialState";
+      study: string;
+      number: number;
+      state: TrialState;
+      value: number | null;
+      values?: readonly number[];
+      start: string | null;
+      complete: string | null;
+    }
   | { op: "setTrialIntermediateValue"; study: string; number: number; step: number; value: number }
   | { op: "setTrialUserAttr"; study: string; number: number; key: string; value: unknown }
   | { op: "setTrialSystemAttr"; study: string; number: number; key: string; value: unknown };

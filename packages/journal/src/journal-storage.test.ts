@@ -61,7 +61,7 @@ afterEach(() => {
 describe("JournalFileStorage", () => {
   it("starts a journal with its header and replays every kind of change exactly", () => {
     const a = open();
-    const s = a.createStudy("every-change", "maximize");
+    const s = a.createStudy("every-change", ["maximize"]);
     a.setStudyUserAttr(s, "dataset", { name: "iris", rows: 150 });
     const t0 = a.createTrial(s);
     a.setTrialParam(t0.trialId, "x", 0.25, floatDistribution("x", 0, 1));
@@ -74,10 +74,10 @@ describe("JournalFileStorage", () => {
     a.setTrialIntermediateValue(t0.trialId, 2, Number.NEGATIVE_INFINITY);
     a.setTrialUserAttr(t0.trialId, "note", ["a", 1]);
     a.setTrialSystemAttr(t0.trialId, "failReason", "nothing");
-    a.setTrialState(t0.trialId, TrialState.COMPLETE, 0.75);
+    a.setTrialState(t0.trialId, TrialState.COMPLETE, [0.75]);
     a.createTrial(s, { state: TrialState.WAITING, userAttrs: { q: 1 }, systemAttrs: { fixedParams: { x: 0.5 } } });
     const popped = a.popWaitingTrial(s) as FrozenTrial;
-    a.setTrialState(popped.trialId, TrialState.PRUNED, 0.1, { start: new Date(1000), complete: new Date(5000) });
+    a.setTrialState(popped.trialId, TrialState.PRUNED, [0.1], { start: new Date(1000), complete: new Date(5000) });
     const t2 = a.createTrial(s);
     a.setTrialState(t2.trialId, TrialState.FAIL);
     a.createTrial(s); // left RUNNING by this (live) process
@@ -92,7 +92,7 @@ describe("JournalFileStorage", () => {
 
     for (const b of [open(), open({ readOnly: true })]) {
       const id = b.getStudyIdFromName("every-change");
-      expect(b.getStudyDirection(id)).toBe("maximize");
+      expect(b.getStudyDirections(id)).toEqual(["maximize"]);
       expect(b.getStudyUserAttrs(id)).toEqual({ dataset: { name: "iris", rows: 150 } });
       expect(b.getAllTrials(id).map(plain)).toEqual(a.getAllTrials(s).map(plain));
       expect(b.countTrialsByState(id)).toEqual({ COMPLETE: 1, PRUNED: 1, FAIL: 1, RUNNING: 1, WAITING: 0 });
@@ -106,14 +106,14 @@ describe("JournalFileStorage", () => {
 
   it("checks a change before writing it: a bad one throws and leaves the file as it was", () => {
     const a = open();
-    const s = a.createStudy("checks", "minimize");
+    const s = a.createStudy("checks", ["minimize"]);
     const t = a.createTrial(s);
     a.setTrialParam(t.trialId, "x", 1, floatDistribution("x", 0, 2));
     const size = statSync(file).size;
     expect(() => a.setTrialParam(t.trialId, "x", 1, intDistribution("x", 0, 2))).toThrow(/incompatible/);
-    a.setTrialState(t.trialId, TrialState.COMPLETE, 1);
+    a.setTrialState(t.trialId, TrialState.COMPLETE, [1]);
     expect(() => a.setTrialState(t.trialId, TrialState.FAIL)).toThrow(/already finished/);
-    expect(() => a.createStudy("checks", "minimize")).toThrow(/already exists/);
+    expect(() => a.createStudy("checks", ["minimize"])).toThrow(/already exists/);
     expect(statSync(file).size).toBeGreaterThan(size);
     expect(open({ readOnly: true }).getAllTrials(0)).toHaveLength(1);
     const ro = open({ readOnly: true });
@@ -146,8 +146,8 @@ describe("JournalFileStorage", () => {
 
   it("ignores a torn last line, reports it once and cuts it away under the lock before the next record", () => {
     const a = open();
-    const s = a.createStudy("torn", "minimize");
-    a.setTrialState(a.createTrial(s).trialId, TrialState.COMPLETE, 1);
+    const s = a.createStudy("torn", ["minimize"]);
+    a.setTrialState(a.createTrial(s).trialId, TrialState.COMPLETE, [1]);
     a.close();
     const whole = statSync(file).size;
     appendFileSync(file, '{"op":"createTrial","study":"torn","num');
@@ -167,7 +167,7 @@ describe("JournalFileStorage", () => {
     opened.push(b);
     expect(writer.lines.filter((l) => l.includes("Ignored the last 39 bytes") && l.includes("cut it away"))).toHaveLength(1);
     expect(statSync(file).size).toBe(whole);
-    b.setTrialState(b.createTrial(0).trialId, TrialState.COMPLETE, 2);
+    b.setTrialState(b.createTrial(0).trialId, TrialState.COMPLETE, [2]);
     expect(open({ readOnly: true }).countTrialsByState(0).COMPLETE).toBe(2);
 
     // A last line that ends in a newline but is no record is torn too.
@@ -180,8 +180,8 @@ describe("JournalFileStorage", () => {
 
   it("rejects a malformed record before the last line, naming its line", () => {
     const a = open();
-    const s = a.createStudy("bad", "minimize");
-    a.setTrialState(a.createTrial(s).trialId, TrialState.COMPLETE, 1);
+    const s = a.createStudy("bad", ["minimize"]);
+    a.setTrialState(a.createTrial(s).trialId, TrialState.COMPLETE, [1]);
     a.close();
     const lines = readFileSync(file, "utf8").split("\n");
     lines[2] = lines[2]!.replace('"createTrial"', '"createTrail"');
@@ -194,7 +194,7 @@ describe("JournalFileStorage", () => {
 
   it("rejects a record that does not fit the ones before it, naming its line", () => {
     const a = open();
-    a.createStudy("fit", "minimize");
+    a.createStudy("fit", ["minimize"]);
     a.close();
     appendFileSync(file, JSON.stringify({ op: "setTrialUserAttr", study: "fit", number: 7, key: "k", value: 1 }) + "\n" + JSON.stringify({ op: "createStudy", study: "x", direction: "minimize" }) + "\n");
     expect(() => open({ readOnly: true })).toThrow(/line 3: the setTrialUserAttr record does not fit the records before it \(study "fit" has no trial 7 yet\)/);
@@ -208,17 +208,17 @@ describe("JournalFileStorage", () => {
     const log = capture();
     const a = JournalFileStorage.open(file, { logger: log.logger });
     opened.push(a);
-    a.createStudy("after-a-dead-lock", "minimize");
+    a.createStudy("after-a-dead-lock", ["minimize"]);
     expect(log.lines.join("\n")).toContain(`Broke the stale lock ${lock}: its process ${pid} on ${hostname()} is dead.`);
 
     writeFileSync(lock, JSON.stringify({ host: "elsewhere", pid: 1, at: Date.now() - 60_000, token: "old" }));
-    a.createStudy("after-an-old-lock", "minimize");
+    a.createStudy("after-an-old-lock", ["minimize"]);
     expect(log.lines.join("\n")).toMatch(/Broke the stale lock .*: process 1 on elsewhere \(since .*\) has held it for 60\.\d s \(the bound is 10 s\)\./);
   });
 
   it("waits for a live holder and gives up after the timeout, naming it", () => {
     const a = open({ lockTimeoutMs: 300 });
-    const s = a.createStudy("held", "minimize");
+    const s = a.createStudy("held", ["minimize"]);
     writeFileSync(`${file}.lock`, JSON.stringify({ host: hostname(), pid: process.ppid, at: Date.now(), token: "live" }));
     const started = Date.now();
     expect(() => a.createTrial(s)).toThrow(JournalLockError);
@@ -230,8 +230,8 @@ describe("JournalFileStorage", () => {
 
   it("records FAIL the RUNNING trials of dead processes of this machine, keeps the others", () => {
     const a = open();
-    const s = a.createStudy("owners", "minimize");
-    a.setTrialState(a.createTrial(s).trialId, TrialState.COMPLETE, 1);
+    const s = a.createStudy("owners", ["minimize"]);
+    a.setTrialState(a.createTrial(s).trialId, TrialState.COMPLETE, [1]);
     const pid = deadPid();
     const dead = a.createTrial(s);
     a.setTrialSystemAttr(dead.trialId, "worker", `${hostname()}:${pid}`);

@@ -178,10 +178,14 @@ export class JournalFileStorage implements Storage {
     this.file.close();
   }
 
-  createStudy(studyName: string, direction: StudyDirection): number {
+  createStudy(studyName: string, directions: readonly StudyDirection[]): number {
     return this.change(() => ({
-      result: this.mirror.createStudy(studyName, direction),
-      records: [{ op: "createStudy", study: studyName, direction }],
+      result: this.mirror.createStudy(studyName, directions),
+      records: [
+        directions.length === 1
+          ? { op: "createStudy", study: studyName, direction: directions[0]! }
+          : { op: "createStudy", study: studyName, directions: [...directions] },
+      ],
     }));
   }
 
@@ -207,8 +211,8 @@ export class JournalFileStorage implements Storage {
     return this.mirror.getStudyName(studyId);
   }
 
-  getStudyDirection(studyId: number): StudyDirection {
-    return this.mirror.getStudyDirection(studyId);
+  getStudyDirections(studyId: number): readonly StudyDirection[] {
+    return this.mirror.getStudyDirections(studyId);
   }
 
   getAllStudies(): StudySummary[] {
@@ -279,9 +283,9 @@ export class JournalFileStorage implements Storage {
     });
   }
 
-  setTrialState(trialId: number, state: TrialState, value?: number | null, times?: TrialTimes): FrozenTrial {
+  setTrialState(trialId: number, state: TrialState, values?: readonly number[] | null, times?: TrialTimes): FrozenTrial {
     return this.change(() => {
-      const t = this.mirror.setTrialState(trialId, state, value, times);
+      const t = this.mirror.setTrialState(trialId, state, values, times);
       const ref = this.ref(trialId);
       if (state !== TrialState.RUNNING) this.markNotRunning(ref.study, t.number);
       return {
@@ -292,6 +296,7 @@ export class JournalFileStorage implements Storage {
             ...ref,
             state,
             value: t.value,
+            ...(t.values !== null && t.values.length > 1 ? { values: t.values } : {}),
             start: t.datetimeStart?.toISOString() ?? null,
             complete: t.datetimeComplete?.toISOString() ?? null,
           },

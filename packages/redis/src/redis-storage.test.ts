@@ -64,7 +64,7 @@ describe("RedisStorage", () => {
   it("writes a trial's empty fields never, and after the first write only the fields that changed", async () => {
     const keys = new ShoalKeys(redis.prefix);
     const storage = RedisStorage.connect(redis.url, { prefix: redis.prefix });
-    const studyId = storage.createStudy("diffs", "minimize");
+    const studyId = storage.createStudy("diffs", ["minimize"]);
     const trial = storage.createTrial(studyId);
     const x = { kind: "float", low: 0, high: 1, step: null, log: false } as const;
     storage.setTrialParam(trial.trialId, "x", 0.5, x);
@@ -83,7 +83,7 @@ describe("RedisStorage", () => {
     // A field changed behind this storage's back stays as it is: the next write sends only what changed here.
     await client.hset(key, "params", JSON.stringify({ x: 0.25 }));
     storage.setTrialUserAttr(trial.trialId, "note", "hi");
-    storage.setTrialState(trial.trialId, TrialState.COMPLETE, 1.5);
+    storage.setTrialState(trial.trialId, TrialState.COMPLETE, [1.5]);
     await storage.flush();
     const done = await client.hgetall(key);
     expect(done).toMatchObject({ state: "COMPLETE", value: "1.5", userAttrs: '{"note":"hi"}', params: '{"x":0.25}' });
@@ -137,7 +137,7 @@ describe("RedisStorage", () => {
       storage.onStudyLost((name, loss) => seen.push([name, loss.how]));
       const idle = await createStudy({ storage, studyName: "idle", sampler: new RandomSampler({ seed: 2 }), logger });
       await idle.optimize((t) => t.suggestFloat("x", 0, 1), { nTrials: 2 });
-      const busyId = storage.createStudy("busy", "minimize");
+      const busyId = storage.createStudy("busy", ["minimize"]);
       await storage.flush();
       await storage.checkStudies();
       expect(storage.lostStudy("idle")).toBeNull();
@@ -162,7 +162,7 @@ describe("RedisStorage", () => {
       expect((partial as Error).message).toMatch(/^Study "busy" is incomplete in Redis: its hash \S+ holds only "nextNumber", .* Redis lost the study's data/);
 
       // Another study of that name created meanwhile is not written over.
-      storage.createStudy("other", "minimize");
+      storage.createStudy("other", ["minimize"]);
       await storage.flush();
       await client.hset(keys.study("other"), "epoch", "someone-else");
       await storage.checkStudies();
@@ -221,12 +221,12 @@ describe("RedisStorage", () => {
       const strip = (trials: readonly { trialId: number }[]) => trials.map(({ trialId: _id, ...rest }) => rest);
       expect(strip(reader.getAllTrials(readId))).toEqual(strip(storage.getAllTrials(studyId)));
       expect(reader.getStudyUserAttrs(readId)).toEqual(storage.getStudyUserAttrs(studyId));
-      expect(reader.getStudyDirection(readId)).toBe("maximize");
+      expect(reader.getStudyDirections(readId)).toEqual(["maximize"]);
       expect(reader.getBestTrial(readId)?.number).toBe(storage.getBestTrial(studyId)?.number);
       await reader.close();
 
       // It goes on from there: later writes land on the restored study, numbered after it.
-      storage.setTrialState(running.trialId, TrialState.COMPLETE, 0.75);
+      storage.setTrialState(running.trialId, TrialState.COMPLETE, [0.75]);
       storage.createTrial(studyId);
       await storage.flush();
       await storage.checkStudies();
@@ -252,7 +252,7 @@ describe("RedisStorage", () => {
     it("writes nothing more of a study it abandoned", async () => {
       const keys = new ShoalKeys(redis.prefix);
       const storage = RedisStorage.connect(redis.url, { prefix: redis.prefix });
-      const studyId = storage.createStudy("given-up", "minimize");
+      const studyId = storage.createStudy("given-up", ["minimize"]);
       await storage.flush();
       await forget("given-up");
       storage.createTrial(studyId);

@@ -148,7 +148,7 @@ export class RedisStorage implements Storage {
       reported: hash.reported,
       confirmed: epoch !== null,
     });
-    const studyId = this.mirror.createStudy(studyName, hash.direction);
+    const studyId = this.mirror.createStudy(studyName, hash.directions);
     for (const [key, value] of Object.entries(hash.userAttrs)) this.mirror.setStudyUserAttr(studyId, key, value);
     for (const t of trials) {
       const { trialId: _ignored, ...rest } = t;
@@ -159,12 +159,12 @@ export class RedisStorage implements Storage {
     return true;
   }
 
-  createStudy(studyName: string, direction: StudyDirection): number {
-    const studyId = this.mirror.createStudy(studyName, direction);
+  createStudy(studyName: string, directions: readonly StudyDirection[]): number {
+    const studyId = this.mirror.createStudy(studyName, directions);
     const createdAt = new Date();
     const epoch = newStudyEpoch();
     this.studyMeta.set(studyName, { createdAt: createdAt.toISOString(), epoch, objective: null, reported: false, confirmed: false });
-    const fields = newStudyFields(direction, createdAt, epoch);
+    const fields = newStudyFields(directions, createdAt, epoch);
     this.write((m) => {
       m.sadd(this.keys.studies(), studyName);
       m.hset(this.keys.study(studyName), fields);
@@ -187,8 +187,8 @@ export class RedisStorage implements Storage {
     return this.mirror.getStudyName(studyId);
   }
 
-  getStudyDirection(studyId: number): StudyDirection {
-    return this.mirror.getStudyDirection(studyId);
+  getStudyDirections(studyId: number): readonly StudyDirection[] {
+    return this.mirror.getStudyDirections(studyId);
   }
 
   getAllStudies(): StudySummary[] {
@@ -230,8 +230,8 @@ export class RedisStorage implements Storage {
     this.touch(trialId);
   }
 
-  setTrialState(trialId: number, state: TrialState, value?: number | null, times?: TrialTimes): FrozenTrial {
-    const trial = this.mirror.setTrialState(trialId, state, value, times);
+  setTrialState(trialId: number, state: TrialState, values?: readonly number[] | null, times?: TrialTimes): FrozenTrial {
+    const trial = this.mirror.setTrialState(trialId, state, values, times);
     this.touch(trialId);
     return trial;
   }
@@ -429,7 +429,7 @@ export class RedisStorage implements Storage {
     m.hset(
       this.keys.study(name),
       studyHashFields({
-        direction: this.mirror.getStudyDirection(studyId),
+        directions: this.mirror.getStudyDirections(studyId),
         createdAt: meta.createdAt,
         nextNumber: count,
         best: best ? { number: best.number, value: best.value } : null,

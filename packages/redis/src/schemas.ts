@@ -1,4 +1,4 @@
-import { distributionSchema, paramValueSchema, type Distribution, type FrozenTrial, type ParamValue, type TrialEnd } from "@shoal/core";
+import { distributionSchema, paramValueSchema, singleValue, type Distribution, type FrozenTrial, type ParamValue, type TrialEnd } from "@shoal/core";
 import { z } from "zod";
 import { parsePayload } from "./parse-payload.js";
 import { decodeIntermediateValues } from "./trial-values.js";
@@ -22,8 +22,10 @@ export const trialJobSchema = z.object({
   fixedParams: paramsSchema.default({}),
   /** Seeds the worker's sampling of parameters the job does not carry. */
   seed: z.number().int().nonnegative(),
-  /** The study's direction, for the worker's pruner. */
+  /** The study's (first) direction, for the worker's pruner. */
   direction: z.enum(["minimize", "maximize"]),
+  /** Every direction of a multi-objective study (absent: one objective, `direction`). */
+  directions: z.array(z.enum(["minimize", "maximize"])).min(1).optional(),
 });
 export type TrialJob = z.infer<typeof trialJobSchema>;
 
@@ -37,8 +39,10 @@ export const trialResultSchema = z
     study: z.string(),
     number: z.number().int().nonnegative(),
     state: finalStateSchema,
-    /** Non-finite values travel as null with a failReason. */
+    /** Non-finite values travel as null with a failReason. One objective: its value; several: null. */
     value: z.number().nullable(),
+    /** One per objective (absent from older workers: [value]). */
+    values: z.array(z.number()).nullable().optional(),
     params: paramsSchema,
     distributions: distributionsSchema,
     userAttrs: z.record(z.string(), z.unknown()),
@@ -50,18 +54,24 @@ export const trialResultSchema = z
     datetimeStart: z.string(),
     datetimeComplete: z.string(),
   })
-  .refine((r) => r.state !== "COMPLETE" || (r.value !== null && Number.isFinite(r.value)), {
-    message: "a COMPLETE trial needs a finite value",
-    path: ["value"],
+  .refine((r) => r.state !== "COMPLETE" || resultValues(r)?.every(Number.isFinite) === true, {
+    message: "a COMPLETE trial needs finite values",
+    path: ["values"],
   })
   .refine((r) => r.state !== "FAIL" || r.failReason !== null, { message: "a FAIL trial needs a failReason", path: ["failReason"] });
 export type TrialResult = z.infer<typeof trialResultSchema>;
+
+/** A result's values: `values`, or `[value]` from a worker that sends only that. */
+function resultValues(r: { value: number | null; values?: number[] | null | undefined }): number[] | null {
+  if (r.values !== undefined) return r.values;
+  return r.value === null ? null : [r.value];
+}
 
 /** The end a worker judged for its trial, as the study records it. */
 export function trialEndOf(result: TrialResult): TrialEnd {
   return {
     state: result.state,
-    value: result.state === "FAIL" ? null : result.value,
+    values: result.state === "FAIL" ? null : resultValues(result),
     failReason: result.state === "FAIL" ? result.failReason : null,
     prunedMessage: result.state === "PRUNED" ? (result.prunedMessage ?? null) : null,
     error: null,
@@ -91,6 +101,8 @@ export const trialHashSchema = z.object({
     .string()
     .optional()
     .transform((s) => (s === undefined || s === "" ? null : Number(s))),
+  /** A multi-objective trial's values, as a JSON array (absent for one objective: `value`). */
+  values: jsonField(z.array(z.number())).optional(),
   params: jsonField(paramsSchema),
   distributions: jsonField(distributionsSchema),
   userAttrs: jsonField(z.record(z.string(), z.unknown())).optional(),
@@ -111,11 +123,13 @@ export function frozenTrialFromHash(
   const intermediateValues = decodeIntermediateValues(values);
   const systemAttrs = { ...(t.systemAttrs ?? {}) };
   if (t.worker) systemAttrs.worker = t.worker;
+  const trialValues = t.values ?? (t.value === null ? null : [t.value]);
   return {
     trialId,
     number: t.number,
     state: t.state,
-    value: t.value,
+    value: singleValue(trialValues),
+    values: trialValues,
     params: t.params as Record<string, ParamValue>,
     distributions: t.distributions as Record<string, Distribution>,
     userAttrs: t.userAttrs ?? {},
@@ -135,6 +149,7 @@ export function trialToHash(t: FrozenTrial): Record<string, string> {
     number: String(t.number),
     state: t.state,
     value: t.value === null ? "" : String(t.value),
+    ...(t.values !== null && t.values.length > 1 ? { values: JSON.stringify(t.values) } : {}),
     params: JSON.stringify(t.params),
     distributions: JSON.stringify(t.distributions),
     userAttrs: JSON.stringify(t.userAttrs),

@@ -21,13 +21,13 @@ import { readTrialProgress, writeIntermediateValue } from "./trial-values.js";
 describe("the study hash", () => {
   it("parses back every field it writes", () => {
     const raw = {
-      ...newStudyFields("maximize", new Date("2026-12-01T00:00:00.000Z"), "e1"),
+      ...newStudyFields(["maximize"], new Date("2026-12-01T00:00:00.000Z"), "e1"),
       ...trialCountFields(7),
       ...bestTrialFields({ number: 3, value: 0.25 }),
       ...studyUserAttrFields("owner", { team: "ml" }),
     };
     expect(parseStudyHash("study hash s", raw)).toMatchObject({
-      direction: "maximize",
+      directions: ["maximize"],
       createdAt: "2026-12-01T00:00:00.000Z",
       nextNumber: 7,
       bestTrial: 3,
@@ -39,11 +39,12 @@ describe("the study hash", () => {
 
   it("writes a whole hash (a restored study's) that parses back to what it was given", () => {
     const content = {
-      direction: "minimize", createdAt: "2026-12-01T00:00:00.000Z", nextNumber: 9, best: { number: 4, value: -1.5 },
+      directions: ["minimize", "maximize"], createdAt: "2026-12-01T00:00:00.000Z", nextNumber: 9, best: { number: 4, value: -1.5 },
       objective: "o.mjs@12", reported: true, epoch: "abcd", userAttrs: { k: [1, 2] },
     } as const;
+    expect(studyHashFields(content).direction).toBe("minimize,maximize");
     expect(parseStudyHash("study hash s", studyHashFields(content))).toEqual({
-      direction: "minimize", createdAt: content.createdAt, nextNumber: 9, bestTrial: 4, bestValue: -1.5,
+      directions: ["minimize", "maximize"], createdAt: content.createdAt, nextNumber: 9, bestTrial: 4, bestValue: -1.5,
       objective: "o.mjs@12", reported: true, epoch: "abcd", userAttrs: { k: [1, 2] },
     });
     const bare = parseStudyHash("study hash s", studyHashFields({ ...content, best: null, objective: null, reported: false, userAttrs: {} }));
@@ -54,7 +55,8 @@ describe("the study hash", () => {
   it("names the bad field of a malformed hash", () => {
     expect(() => parseStudyHash("study hash s", { createdAt: "x" })).toThrow(MalformedPayloadError);
     expect(() => parseStudyHash("study hash s", { createdAt: "x" })).toThrow(/field "direction"/);
-    const bad = { ...newStudyFields("minimize", new Date(), "e1"), "userAttr:k": "{nope" };
+    expect(() => parseStudyHash("study hash s", { ...newStudyFields(["minimize"], new Date(), "e1"), direction: "minimize,sideways" })).toThrow(/field "direction\.1": Invalid option/);
+    const bad = { ...newStudyFields(["minimize"], new Date(), "e1"), "userAttr:k": "{nope" };
     expect(() => parseStudyHash("study hash s", bad)).toThrow('Malformed study hash s in Redis: field "userAttr:k": is not JSON');
   });
 });
@@ -69,7 +71,7 @@ describe("a worker's reads and writes", () => {
   });
 
   it("stamps the objective and the reported flag, and reads trials' progress", async () => {
-    await redis.hset(keys.study("w"), newStudyFields("minimize", new Date(), "e1"));
+    await redis.hset(keys.study("w"), newStudyFields(["minimize"], new Date(), "e1"));
     expect((await readStudyHash(redis, keys, "w"))?.reported).toBe(false);
     await setStudyObjective(redis, keys, "w", "obj@abc");
     await markStudyReported(redis, keys, "w");
@@ -108,8 +110,17 @@ describe("a worker's result", () => {
   });
 
   it("is the end the worker judged", () => {
-    expect(trialEndOf(base)).toEqual({ state: "COMPLETE", value: 1, failReason: null, prunedMessage: null, error: null });
-    expect(trialEndOf({ ...base, state: "PRUNED", value: 0.5, prunedMessage: "at 3" })).toMatchObject({ state: "PRUNED", value: 0.5, prunedMessage: "at 3" });
-    expect(trialEndOf({ ...base, state: "FAIL", value: null, failReason: "boom" })).toMatchObject({ state: "FAIL", value: null, failReason: "boom" });
+    expect(trialEndOf(base)).toEqual({ state: "COMPLETE", values: [1], failReason: null, prunedMessage: null, error: null });
+    expect(trialEndOf({ ...base, state: "PRUNED", value: 0.5, prunedMessage: "at 3" })).toMatchObject({ state: "PRUNED", values: [0.5], prunedMessage: "at 3" });
+    expect(trialEndOf({ ...base, state: "FAIL", value: null, failReason: "boom" })).toMatchObject({ state: "FAIL", values: null, failReason: "boom" });
+  });
+
+  it("carries a multi-objective trial's values, and needs them all finite to be COMPLETE", () => {
+    const mo = { ...base, value: null, values: [1, -2] };
+    expect(trialEndOf(trialResultSchema.parse(mo))).toMatchObject({ state: "COMPLETE", values: [1, -2] });
+    expect(trialResultSchema.safeParse({ ...mo, values: null }).success).toBe(false);
+    // An older worker's result has no `values`: its value is the one.
+    const { values: _, ...old } = { ...base, values: undefined };
+    expect(trialEndOf(trialResultSchema.parse(old))).toMatchObject({ values: [1] });
   });
 });

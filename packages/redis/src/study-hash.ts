@@ -11,6 +11,7 @@ import { parsePayload } from "./parse-payload.js";
  * through this module, so its encoding lives in one place (the README's redis-cli table lists it).
  */
 const FIELD = {
+  /** The study's direction, or its directions comma-separated (`minimize,maximize`) with several objectives. */
   direction: "direction",
   createdAt: "createdAt",
   /** Trials created so far: the budget used. */
@@ -46,9 +47,14 @@ const optionalNumber = z
   .optional()
   .transform((s) => (s === undefined || s === "" ? null : Number(s)));
 
+const directionsField = z
+  .string()
+  .transform((s) => s.split(","))
+  .pipe(z.array(z.enum(["minimize", "maximize"])).min(1));
+
 /** The study hash's fields, parsed (user attrs apart: see parseStudyHash). */
 export const studyHashSchema = z.object({
-  [FIELD.direction]: z.enum(["minimize", "maximize"]),
+  [FIELD.direction]: directionsField,
   [FIELD.createdAt]: z.string(),
   [FIELD.nextNumber]: z.coerce.number().int().nonnegative().default(0),
   [FIELD.bestTrial]: optionalNumber,
@@ -61,8 +67,11 @@ export const studyHashSchema = z.object({
   [FIELD.epoch]: z.string().optional(),
 });
 
-/** A study hash as read from Redis. */
-export type StudyHash = z.output<typeof studyHashSchema> & { userAttrs: Record<string, unknown> };
+/** A study hash as read from Redis: `directions` one per objective. */
+export type StudyHash = Omit<z.output<typeof studyHashSchema>, typeof FIELD.direction> & {
+  directions: StudyDirection[];
+  userAttrs: Record<string, unknown>;
+};
 
 /** Parses a study hash's raw fields; MalformedPayloadError names a bad one. */
 export function parseStudyHash(what: string, raw: Record<string, string>): StudyHash {
@@ -76,7 +85,8 @@ export function parseStudyHash(what: string, raw: Record<string, string>): Study
       throw new MalformedPayloadError(what, `field "${field}": is not JSON`);
     }
   }
-  return { ...parsed, userAttrs };
+  const { [FIELD.direction]: directions, ...rest } = parsed;
+  return { ...rest, directions, userAttrs };
 }
 
 /**
@@ -99,13 +109,13 @@ export function newStudyEpoch(): string {
 }
 
 /** The fields of a study hash as the study is created. */
-export function newStudyFields(direction: StudyDirection, createdAt: Date, epoch: string): Record<string, string> {
-  return { [FIELD.direction]: direction, [FIELD.createdAt]: createdAt.toISOString(), [FIELD.nextNumber]: "0", [FIELD.epoch]: epoch };
+export function newStudyFields(directions: readonly StudyDirection[], createdAt: Date, epoch: string): Record<string, string> {
+  return { [FIELD.direction]: directions.join(","), [FIELD.createdAt]: createdAt.toISOString(), [FIELD.nextNumber]: "0", [FIELD.epoch]: epoch };
 }
 
 /** Everything a study hash holds, as its coordinator knows it: what restoring a lost study writes back. */
 export interface StudyHashContent {
-  direction: StudyDirection;
+  directions: readonly StudyDirection[];
   createdAt: string;
   nextNumber: number;
   best: { number: number; value: number | null } | null;
@@ -118,7 +128,7 @@ export interface StudyHashContent {
 /** The fields of a whole study hash (readStudyHash reads exactly this back). */
 export function studyHashFields(s: StudyHashContent): Record<string, string> {
   const fields: Record<string, string> = {
-    [FIELD.direction]: s.direction,
+    [FIELD.direction]: s.directions.join(","),
     [FIELD.createdAt]: s.createdAt,
     ...trialCountFields(s.nextNumber),
     [FIELD.epoch]: s.epoch,

@@ -20,8 +20,8 @@ export async function readStudyJson(file: string): Promise<StudySnapshot> {
 
 /** A StudySnapshot of a parsed trials.json document (core's parseStudyJson validates it); `source` names it in errors. */
 export function studySnapshotOf(raw: unknown, source?: string): StudySnapshot {
-  const { studyName, direction, trials } = parseStudyJson(raw, source);
-  return new StudySnapshot(studyName, direction, trials);
+  const { studyName, directions, trials } = parseStudyJson(raw, source);
+  return new StudySnapshot(studyName, directions, trials);
 }
 
 async function resolveStudyFile(file: string): Promise<string> {

@@ -23,7 +23,7 @@ const job: TrialJob = {
   distributions: { x: floatDistribution("x", -10, 10), c: categoricalDistribution("c", ["a", "b"]) },
   fixedParams: {},
 };
-const emptyView: StudyView = { studyName: "s", direction: "minimize", getTrials: () => [] };
+const emptyView: StudyView = { studyName: "s", direction: "minimize", directions: ["minimize"], getTrials: () => [] };
 const plainRemoteTrial = (): RemoteTrial => new RemoteTrial(job, new MedianPruner(), emptyView, () => undefined);
 
 /**

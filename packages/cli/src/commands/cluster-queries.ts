@@ -3,6 +3,7 @@ import { readClusterStatus, type ClusterStatus } from "@shoal/coordinator";
 import { countRunningTrials, listStudyNames, readStudyHash, resolveRedisUrl, ShoalKeys } from "@shoal/redis";
 import path from "node:path";
 import { UsageError } from "../errors.js";
+import { directionsLabel, paretoFrontLines, valuesLabel } from "../output/directions.js";
 import { connectTimeoutMs, defineFlags, flag, parseFlags, parseRedisFlag, redisFlags } from "../flags.js";
 import { trialsToCsv } from "../output/trials-csv.js";
 import { readStudyTrials, withQueryRedis } from "../redis-queries.js";
@@ -94,13 +95,17 @@ function ago(date: Date | null): string {
 /** The human form of `shoal status`. */
 export function formatStatus(s: ClusterStatus): string {
   const lines = [
-    `Study ${s.studyName} (${s.direction})${s.objective ? `, objective ${s.objective}` : ""}`,
+    `Study ${s.studyName} (${directionsLabel(s.directions)})${s.objective ? `, objective ${s.objective}` : ""}`,
     `Coordinator: ${s.coordinator ? `${s.coordinator.holder} (lease ${(s.coordinator.ttlMs / 1000).toFixed(1)} s)` : "none"}`,
     `Trials: ${s.trials.length} (${s.counts.COMPLETE} complete, ${s.counts.PRUNED} pruned, ${s.counts.FAIL} failed, ${s.counts.RUNNING} running, ${s.counts.WAITING} waiting)`,
     `Queue "${s.queue.name}": ${s.queue.waiting} waiting, ${s.queue.active} active, ${s.queue.delayed} delayed, ${s.queue.failed} failed, ${s.queue.completed} completed`,
-    s.best
-      ? `Best: trial ${s.best.number} with value ${pyFloat(s.best.value as number)} and parameters ${pyParams(s.best.params, s.best.distributions)}`
-      : "Best: none yet (no completed trial)",
+    ...(s.directions.length > 1
+      ? paretoFrontLines(s.paretoFront)
+      : [
+          s.best
+            ? `Best: trial ${s.best.number} with value ${pyFloat(s.best.value as number)} and parameters ${pyParams(s.best.params, s.best.distributions)}`
+            : "Best: none yet (no completed trial)",
+        ]),
     `Running trials (${s.running.length}):`,
     ...s.running.map((r) => `  #${r.number}  ${r.worker ?? "(not started)"}  ${ago(r.since)}  ${pyParams(r.params, r.distributions)}`),
     `Workers (${s.workers.length}):`,
@@ -110,8 +115,9 @@ export function formatStatus(s: ClusterStatus): string {
 }
 
 function statusJson(s: ClusterStatus): string {
-  const { trials: _omit, best, ...rest } = s;
-  return JSON.stringify({ ...rest, best: best ? frozenTrialToJSON(best) : null }, null, 2) + "\n";
+  const { trials: _omit, best, paretoFront, ...rest } = s;
+  const single = s.directions.length === 1 ? { direction: s.directions[0] } : {};
+  return JSON.stringify({ ...single, ...rest, best: best ? frozenTrialToJSON(best) : null, paretoFront: paretoFront.map((t) => t.number) }, null, 2) + "\n";
 }
 
 /** `shoal status`. */
@@ -124,17 +130,18 @@ export async function runStatus(c: QueryCommand<"text" | "json">): Promise<numbe
   return 0;
 }
 
-/** A fixed-width table of trials. */
+/** A fixed-width table of trials (a multi-objective study's values as `[v0, v1]`). */
 export function formatTrialsTable(trials: readonly FrozenTrial[]): string {
+  const multi = trials.some((t) => (t.values?.length ?? 0) > 1);
   const rows = trials.map((t) => [
     String(t.number),
     t.state,
-    t.value === null ? "" : pyFloat(t.value),
+    multi ? (t.values === null ? "" : valuesLabel(t.values)) : t.value === null ? "" : pyFloat(t.value),
     t.duration === null ? "" : `${(t.duration / 1000).toFixed(2)}s`,
     typeof t.systemAttrs.worker === "string" ? t.systemAttrs.worker : "",
     pyParams(t.params, t.distributions),
   ]);
-  const header = ["number", "state", "value", "duration", "worker", "params"];
+  const header = ["number", "state", multi ? "values" : "value", "duration", "worker", "params"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] as number))).join("  ");
   return [fmt(header), ...rows.map(fmt)].join("\n") + "\n";
@@ -163,7 +170,7 @@ export async function runStudies(c: QueryCommand<"table" | "json">): Promise<num
         const running = await countRunningTrials(redis, keys, name);
         return {
           name,
-          direction: h?.direction ?? "?",
+          direction: h ? directionsLabel(h.directions) : "?",
           trials: h?.nextNumber ?? 0,
           running,
           bestTrial: h?.bestTrial ?? null,

@@ -32,11 +32,11 @@ describe("the queries' --storage FILE", () => {
 
   it("takes the journal's only study when --study is left out, and names the studies otherwise", () => {
     const storage = JournalFileStorage.open(file, { logger: createLogger({ level: "silent" }) });
-    const a = storage.createStudy("a", "maximize");
-    storage.setTrialState(storage.createTrial(a).trialId, TrialState.COMPLETE, 3);
+    const a = storage.createStudy("a", ["maximize"]);
+    storage.setTrialState(storage.createTrial(a).trialId, TrialState.COMPLETE, [3]);
     storage.createTrial(a);
-    expect(readJournalStudy(file, "", "status")).toMatchObject({ studyName: "a", direction: "maximize", best: { number: 0, value: 3 } });
-    storage.createStudy("b", "minimize");
+    expect(readJournalStudy(file, "", "status")).toMatchObject({ studyName: "a", directions: ["maximize"], best: { number: 0, value: 3 } });
+    storage.createStudy("b", ["minimize"]);
     storage.close();
     expect(() => readJournalStudy(file, "", "status")).toThrow(`the journal file ${file} holds several studies ("a", "b"): give --study NAME.`);
     expect(() => readJournalStudy(file, "c", "trials")).toThrow(`no study named "c" in the journal file ${file} (it holds "a", "b").`);

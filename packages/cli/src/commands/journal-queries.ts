@@ -1,6 +1,7 @@
-import { createLogger, frozenTrialToJSON, pyFloat, pyParams, TrialState, type FrozenTrial, type StudyDirection } from "@shoal/core";
+import { createLogger, frozenTrialToJSON, paretoFrontTrials, pyFloat, pyParams, TrialState, type FrozenTrial, type StudyDirection } from "@shoal/core";
 import { JournalFileStorage } from "@shoal/journal";
 import { UsageError } from "../errors.js";
+import { directionsLabel, paretoFrontLines } from "../output/directions.js";
 
 /**
  * The read-only queries on a journal file (`--storage FILE`): the file is read once, without
@@ -16,7 +17,7 @@ export function readJournalStudy(
   file: string,
   studyName: string,
   command: string,
-): { studyName: string; direction: StudyDirection; trials: FrozenTrial[]; best: FrozenTrial | null } {
+): { studyName: string; directions: readonly StudyDirection[]; trials: FrozenTrial[]; best: FrozenTrial | null } {
   const storage = openJournal(file);
   try {
     const studies = storage.getAllStudies();
@@ -33,7 +34,7 @@ export function readJournalStudy(
     }
     const study = studies.find((s) => s.studyName === name);
     if (!study) throw new UsageError(`no study named "${name}" in the journal file ${file}${names ? ` (it holds ${names})` : ""}.`, command);
-    return { studyName: name, direction: study.direction, trials: [...storage.getAllTrials(study.studyId)], best: storage.getBestTrial(study.studyId) };
+    return { studyName: name, directions: study.directions, trials: [...storage.getAllTrials(study.studyId)], best: storage.getBestTrial(study.studyId) };
   } finally {
     storage.close();
   }
@@ -53,7 +54,7 @@ export function listJournalStudies(file: string): Array<{
   try {
     return storage.getAllStudies().map((s) => ({
       name: s.studyName,
-      direction: s.direction,
+      direction: directionsLabel(s.directions),
       trials: s.nTrials,
       running: storage.countTrialsByState(s.studyId).RUNNING,
       bestTrial: s.bestTrial?.number ?? null,
@@ -75,17 +76,23 @@ export function journalStatus(file: string, studyName: string, format: "text" | 
     .filter((t) => t.state === TrialState.RUNNING)
     .map((t) => ({ number: t.number, worker: typeof t.systemAttrs.worker === "string" ? t.systemAttrs.worker : null, since: t.datetimeStart, params: t.params, distributions: t.distributions }));
   if (format === "json") {
-    const json = { studyName: study.studyName, direction: study.direction, journal: file, counts, trials: study.trials.length, best: best ? frozenTrialToJSON(best) : null, running };
+    const single = study.directions.length === 1 ? { direction: study.directions[0] } : {};
+    const front = study.directions.length > 1 ? { paretoFront: paretoFrontTrials(study.trials, study.directions).map((t) => t.number) } : {};
+    const json = { studyName: study.studyName, ...single, directions: study.directions, journal: file, counts, ...front, trials: study.trials.length, best: best ? frozenTrialToJSON(best) : null, running };
     process.stdout.write(JSON.stringify(json, null, 2) + "\n");
     return 0;
   }
   const ago = (d: Date | null) => (d ? `${((Date.now() - d.getTime()) / 1000).toFixed(1)} s` : "");
   const lines = [
-    `Study ${study.studyName} (${study.direction}), in the journal file ${file}`,
+    `Study ${study.studyName} (${directionsLabel(study.directions)}), in the journal file ${file}`,
     `Trials: ${study.trials.length} (${counts.COMPLETE} complete, ${counts.PRUNED} pruned, ${counts.FAIL} failed, ${counts.RUNNING} running, ${counts.WAITING} waiting)`,
-    best
-      ? `Best: trial ${best.number} with value ${pyFloat(best.value as number)} and parameters ${pyParams(best.params, best.distributions)}`
-      : "Best: none yet (no completed trial)",
+    ...(study.directions.length > 1
+      ? paretoFrontLines(paretoFrontTrials(study.trials, study.directions))
+      : [
+          best
+            ? `Best: trial ${best.number} with value ${pyFloat(best.value as number)} and parameters ${pyParams(best.params, best.distributions)}`
+            : "Best: none yet (no completed trial)",
+        ]),
     `Running trials (${running.length}):`,
     ...running.map((r) => `  #${r.number}  ${r.worker ?? "(unknown process)"}  ${ago(r.since)}  ${pyParams(r.params, r.distributions)}`),
   ];

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createLogger, createStudy, RandomSampler, studyToJson, TPESampler, type Logger, type Sampler, type Study } from "@shoal/core";
+import { createLogger, createStudy, RandomSampler, studyToJson, TPESampler, type Logger, type Sampler, type Study, type StudyDirection } from "@shoal/core";
 import { DEFAULT_LEASE_WAIT_MS, runCoordinator } from "@shoal/coordinator";
 import { JournalFileStorage } from "@shoal/journal";
 import { DEFAULT_PREFIX, DEFAULT_QUEUE, objectiveIdOf, redactRedisUrl } from "@shoal/redis";
@@ -27,6 +27,12 @@ const optimizeFlags = defineFlags({
   trials: flag.int({ value: "N", min: 0, help: "number of trials to run (N >= 0)" }),
   timeout: flag.positiveNumber({ value: "S", unit: "seconds", help: "start no new trial after S seconds" }),
   direction: flag.choice({ value: "DIR", choices: ["minimize", "maximize"], default: "minimize", help: "minimize (default) or maximize" }),
+  directions: flag.text({
+    value: "DIRS",
+    rule: "must be a comma-separated list of minimize and maximize, e.g. minimize,maximize",
+    pattern: /^(?:minimize|maximize)(?:,(?:minimize|maximize))*$/,
+    help: "one direction per objective, comma-separated (a multi-objective study:\nthe objective returns an array of as many values)",
+  }),
   sampler: flag.choice({ value: "NAME", choices: ["tpe", "random"], default: "tpe", help: "tpe (default) or random" }),
   seed: flag.int({ value: "N", min: 0, max: 2 ** 32 - 1, help: "seed for the sampler: the same seed gives the same study" }),
   jobs: flag.int({ value: "N", min: 1, max: 1024, default: 1, help: "trials run in parallel threads (default {default})" }),
@@ -104,7 +110,8 @@ export interface OptimizeCommand {
   journal: string | undefined;
   nTrials: OptimizeFlags["trials"];
   timeoutSeconds: OptimizeFlags["timeout"];
-  direction: OptimizeFlags["direction"];
+  /** One per objective (--directions), or [--direction]. */
+  directions: StudyDirection[];
   sampler: OptimizeFlags["sampler"];
   seed: OptimizeFlags["seed"];
   jobs: OptimizeFlags["jobs"];
@@ -171,7 +178,7 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
     journal: values.storage === undefined ? undefined : path.resolve(cwd, values.storage),
     nTrials: values.trials,
     timeoutSeconds: values.timeout,
-    direction: values.direction,
+    directions: values.directions === undefined ? [values.direction] : parseDirections(values.directions),
     sampler: values.sampler,
     seed: values.seed,
     jobs: values.jobs,
@@ -185,6 +192,11 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
   };
 }
 
+/** --directions' value (its pattern checked it): one direction per objective. */
+function parseDirections(text: string): StudyDirection[] {
+  return text.split(",") as StudyDirection[];
+}
+
 /** --storage is the embedded mode's: not with --redis, and with the objective module to run. */
 function checkStorageFlag(storage: string | undefined, redis: string | undefined, modules: number): void {
   if (storage === undefined) return;
@@ -195,6 +207,11 @@ function checkStorageFlag(storage: string | undefined, redis: string | undefined
     );
   }
   if (modules === 0) throw new UsageError("--storage needs the objective module, e.g. shoal optimize ./objective.ts --storage study.jsonl --trials 100.", "optimize");
+}
+
+/** createStudy's direction option for one objective (as before), directions for several. */
+function directionsOption(directions: readonly StudyDirection[]): { direction: StudyDirection } | { directions: readonly StudyDirection[] } {
+  return directions.length === 1 ? { direction: directions[0]! } : { directions };
 }
 
 function makeSampler(command: OptimizeCommand): Sampler {
@@ -213,7 +230,7 @@ export async function runOptimize(command: OptimizeCommand, logger: Logger = cre
   // With --storage the study lives in the journal, and resumes there (Optuna's load_if_exists).
   const journal = command.journal === undefined ? undefined : JournalFileStorage.open(command.journal, { logger });
   const study = createStudy({
-    direction: command.direction,
+    ...directionsOption(command.directions),
     sampler: makeSampler(command),
     logger,
     ...(command.studyName === undefined ? {} : { studyName: command.studyName }),
@@ -311,7 +328,7 @@ async function runCoordinatorCommand(
       studyName: command.studyName as string,
       trialBudget: command.nTrials as number,
       timeoutSeconds: command.timeoutSeconds,
-      direction: command.direction,
+      ...directionsOption(command.directions),
       sampler: makeSampler(command),
       seed: command.seed ?? 0,
       objectiveId: command.objectiveModule ? await objectiveIdOf(command.objectiveModule) : null,

@@ -110,11 +110,11 @@ export async function runReport(command: ReportCommand): Promise<number> {
 }
 
 function readJournalReport(from: { journal: string; studyName: string }): StudySnapshot {
-  const { studyName, direction, trials } = readJournalStudy(from.journal, from.studyName, "report");
-  return new StudySnapshot(studyName, direction, trials);
+  const { studyName, directions, trials } = readJournalStudy(from.journal, from.studyName, "report");
+  return new StudySnapshot(studyName, directions, trials);
 }
 
 async function readRedisStudy(from: { redisUrl: string; studyName: string; prefix: string | undefined; connectTimeoutMs: number }): Promise<StudySnapshot> {
-  const { direction, trials } = await withQueryRedis(from.redisUrl, from.connectTimeoutMs, (redis) => readStudyTrials(redis, from.studyName, from.prefix, "report"));
-  return new StudySnapshot(from.studyName, direction, trials);
+  const { directions, trials } = await withQueryRedis(from.redisUrl, from.connectTimeoutMs, (redis) => readStudyTrials(redis, from.studyName, from.prefix, "report"));
+  return new StudySnapshot(from.studyName, directions, trials);
 }

@@ -1,13 +1,21 @@
 import { pyFloat, pyValue, TrialState, type FrozenTrial, type Study } from "@shoal/core";
+import { directionsLabel, paretoFrontLines } from "./directions.js";
 
-/** The closing lines of `shoal optimize`: the trial counts and the best trial, for a person. */
+/**
+ * The closing lines of `shoal optimize`: the trial counts and the best trial (a multi-objective
+ * study: its Pareto front), for a person.
+ */
 export function formatSummary(study: Study): string {
   const trials = study.getTrials();
   const count = (state: TrialState) => trials.filter((t) => t.state === state).length;
   const lines = [
-    `Study "${study.studyName}" (${study.direction}): ${trials.length} trials: ` +
+    `Study "${study.studyName}" (${directionsLabel(study.directions)}): ${trials.length} trials: ` +
       `${count(TrialState.COMPLETE)} complete, ${count(TrialState.PRUNED)} pruned, ${count(TrialState.FAIL)} failed.`,
   ];
+  if (study.isMultiObjective && study.bestTrials.length > 0) {
+    lines.push(...paretoFrontLines(study.bestTrials));
+    return lines.join("\n") + "\n";
+  }
   const best = study.storage.getBestTrial(study.studyId);
   if (!best) {
     lines.push("No trial completed, so there is no best trial.");

@@ -8,13 +8,13 @@ import { percentile } from "./percentile.js";
 
 function trial(number: number, state: TrialState, values: Record<number, number>): FrozenTrial {
   return {
-    trialId: number, number, state, value: null, params: {}, distributions: {}, userAttrs: {}, systemAttrs: {},
+    trialId: number, number, state, value: null, values: null, params: {}, distributions: {}, userAttrs: {}, systemAttrs: {},
     intermediateValues: values, datetimeStart: null, datetimeComplete: null, duration: null,
   };
 }
 
 function view(direction: "minimize" | "maximize", trials: FrozenTrial[]): StudyView {
-  return { studyName: "s", direction, getTrials: ({ states } = {}) => (states ? trials.filter((t) => states.includes(t.state)) : trials) };
+  return { studyName: "s", direction, directions: [direction], getTrials: ({ states } = {}) => (states ? trials.filter((t) => states.includes(t.state)) : trials) };
 }
 
 describe("MedianPruner", () => {

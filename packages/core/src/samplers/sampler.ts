@@ -21,7 +21,7 @@ export interface Sampler {
   /** Called when a trial starts, before any sampling. */
   beforeTrial?(study: StudyView, trial: FrozenTrial): void;
   /** Called when a trial finishes, before its state is stored. */
-  afterTrial?(study: StudyView, trial: FrozenTrial, state: TrialState, value: number | null): void;
+  afterTrial?(study: StudyView, trial: FrozenTrial, state: TrialState, values: readonly number[] | null): void;
   /**
    * True when no sample depends on other trials (random search): sampling a trial early then
    * costs nothing, so the cluster's coordinator queues such trials further ahead of its workers.

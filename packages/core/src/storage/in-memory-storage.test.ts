@@ -12,8 +12,8 @@ function scanCounts(storage: InMemoryStorage, studyId: number): Record<TrialStat
 describe("InMemoryStorage.countTrialsByState", () => {
   it("follows every way a trial is created or changes state", () => {
     const storage = new InMemoryStorage();
-    const studyId = storage.createStudy("counts", "minimize");
-    const other = storage.createStudy("other", "minimize");
+    const studyId = storage.createStudy("counts", ["minimize"]);
+    const other = storage.createStudy("other", ["minimize"]);
     storage.createTrial(other);
     const check = () => expect(storage.countTrialsByState(studyId)).toEqual(scanCounts(storage, studyId));
 
@@ -26,7 +26,7 @@ describe("InMemoryStorage.countTrialsByState", () => {
 
     expect(storage.popWaitingTrial(studyId)?.trialId).toBe(waiting.trialId);
     check();
-    storage.setTrialState(running.trialId, TrialState.COMPLETE, 1);
+    storage.setTrialState(running.trialId, TrialState.COMPLETE, [1]);
     storage.setTrialState(waiting.trialId, TrialState.WAITING);
     check();
     const popped = storage.popWaitingTrial(studyId);
@@ -48,7 +48,7 @@ describe("InMemoryStorage.countTrialsByState", () => {
 
   it("hands out a copy", () => {
     const storage = new InMemoryStorage();
-    const studyId = storage.createStudy("copy", "minimize");
+    const studyId = storage.createStudy("copy", ["minimize"]);
     const counts = storage.countTrialsByState(studyId) as Record<TrialState, number>;
     counts.RUNNING = 5;
     expect(storage.countTrialsByState(studyId).RUNNING).toBe(0);

@@ -1,13 +1,13 @@
 import { checkCompatible, type Distribution, type ParamValue } from "../distributions.js";
 import { StudyNameError, TrialStateError } from "../errors.js";
-import { isBetter, type FrozenTrial, type StudyDirection } from "../frozen-trial.js";
+import { isBetter, singleValue, type FrozenTrial, type StudyDirection } from "../frozen-trial.js";
 import { isFinished, TrialState } from "../trial-state.js";
 import type { Storage, StudySummary, TrialTemplate, TrialTimes } from "./storage.js";
 
 interface StudyRecord {
   readonly studyId: number;
   readonly name: string;
-  readonly direction: StudyDirection;
+  readonly directions: readonly StudyDirection[];
   readonly trials: FrozenTrial[];
   readonly distributions: Map<string, Distribution>;
   readonly userAttrs: Record<string, unknown>;
@@ -29,7 +29,7 @@ export class InMemoryStorage implements Storage {
   private readonly trialIndex: Array<readonly [number, number]> = [];
   private nextStudyId = 0;
 
-  createStudy(studyName: string, direction: StudyDirection): number {
+  createStudy(studyName: string, directions: readonly StudyDirection[]): number {
     if (this.studyIdsByName.has(studyName)) {
       throw new StudyNameError(`A study named "${studyName}" already exists; load it or pick another name.`);
     }
@@ -37,7 +37,7 @@ export class InMemoryStorage implements Storage {
     this.studies.set(studyId, {
       studyId,
       name: studyName,
-      direction,
+      directions: [...directions],
       trials: [],
       distributions: new Map(),
       userAttrs: {},
@@ -58,15 +58,15 @@ export class InMemoryStorage implements Storage {
     return this.study(studyId).name;
   }
 
-  getStudyDirection(studyId: number): StudyDirection {
-    return this.study(studyId).direction;
+  getStudyDirections(studyId: number): readonly StudyDirection[] {
+    return this.study(studyId).directions;
   }
 
   getAllStudies(): StudySummary[] {
     return [...this.studies.values()].map((s) => ({
       studyId: s.studyId,
       studyName: s.name,
-      direction: s.direction,
+      directions: s.directions,
       nTrials: s.trials.length,
       bestTrial: this.getBestTrial(s.studyId),
       datetimeStart: s.trials[0]?.datetimeStart ?? null,
@@ -89,6 +89,7 @@ export class InMemoryStorage implements Storage {
       number: study.trials.length,
       state,
       value: null,
+      values: null,
       params: {},
       distributions: {},
       userAttrs: { ...template.userAttrs },
@@ -146,7 +147,7 @@ export class InMemoryStorage implements Storage {
     return { ...this.study(studyId).counts };
   }
 
-  setTrialState(trialId: number, state: TrialState, value: number | null = null, times: TrialTimes = {}): FrozenTrial {
+  setTrialState(trialId: number, state: TrialState, values: readonly number[] | null = null, times: TrialTimes = {}): FrozenTrial {
     const trial = this.getTrial(trialId);
     if (isFinished(trial.state)) {
       throw new TrialStateError(`Trial ${trial.number} has already finished as ${trial.state}.`);
@@ -157,7 +158,8 @@ export class InMemoryStorage implements Storage {
     study.counts[state] += 1;
     const now = times.complete ?? new Date();
     const start = state === TrialState.WAITING ? null : times.start !== undefined ? times.start : trial.datetimeStart;
-    const patch: Partial<Mutable<FrozenTrial>> = { state, value, datetimeStart: start };
+    const kept = values === null ? null : [...values];
+    const patch: Partial<Mutable<FrozenTrial>> = { state, value: singleValue(kept), values: kept, datetimeStart: start };
     if (state === TrialState.RUNNING && start === null) patch.datetimeStart = now;
     if (isFinished(state)) {
       patch.datetimeComplete = now;
@@ -262,11 +264,14 @@ export class InMemoryStorage implements Storage {
   }
 }
 
-/** Makes `trial` the study's best when it is COMPLETE and better than the best so far. */
+/**
+ * Makes `trial` the study's best when it is COMPLETE and better than the best so far (one
+ * objective only: a multi-objective study's best trials are a front, which Study computes).
+ */
 function considerForBest(study: StudyRecord, trial: FrozenTrial): void {
-  if (trial.state !== TrialState.COMPLETE || trial.value === null) return;
+  if (study.directions.length !== 1 || trial.state !== TrialState.COMPLETE || trial.value === null) return;
   const best = study.bestTrialNumber === null ? null : study.trials[study.bestTrialNumber];
-  if (!best || best.value === null || isBetter(study.direction, trial.value, best.value)) {
+  if (!best || best.value === null || isBetter(study.directions[0]!, trial.value, best.value)) {
     study.bestTrialNumber = trial.number;
   }
 }

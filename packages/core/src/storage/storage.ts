@@ -6,8 +6,10 @@ import type { TrialState } from "../trial-state.js";
 export interface StudySummary {
   readonly studyId: number;
   readonly studyName: string;
-  readonly direction: StudyDirection;
+  /** One per objective. */
+  readonly directions: readonly StudyDirection[];
   readonly nTrials: number;
+  /** The best COMPLETE trial of a single-objective study; null on a multi-objective one. */
   readonly bestTrial: FrozenTrial | null;
   readonly datetimeStart: Date | null;
 }
@@ -33,12 +35,16 @@ export interface TrialTemplate {
 export interface Storage {
   /** How log lines name it: `in memory`, `in Redis at redis://...`. */
   readonly description?: string;
-  /** Creates a study; throws StudyNameError if the name is taken. Returns its id. */
-  createStudy(studyName: string, direction: StudyDirection): number;
+  /**
+   * Creates a study with one direction per objective; throws StudyNameError if the name is
+   * taken. Returns its id.
+   */
+  createStudy(studyName: string, directions: readonly StudyDirection[]): number;
   /** The id of a study by name; throws StudyNameError if there is none. */
   getStudyIdFromName(studyName: string): number;
   getStudyName(studyId: number): string;
-  getStudyDirection(studyId: number): StudyDirection;
+  /** The study's directions, one per objective. */
+  getStudyDirections(studyId: number): readonly StudyDirection[];
   getAllStudies(): StudySummary[];
   setStudyUserAttr(studyId: number, key: string, value: unknown): void;
   getStudyUserAttrs(studyId: number): Readonly<Record<string, unknown>>;
@@ -53,10 +59,11 @@ export interface Storage {
    */
   setTrialParam(trialId: number, name: string, value: ParamValue, distribution: Distribution): void;
   /**
-   * Moves a trial to a state (a finished trial cannot move again: TrialStateError). `times`
-   * overrides the clock, for results that carry when a remote worker started and ended the trial.
+   * Moves a trial to a state (a finished trial cannot move again: TrialStateError), with its
+   * values (one per objective) or null. `times` overrides the clock, for results that carry when a
+   * remote worker started and ended the trial.
    */
-  setTrialState(trialId: number, state: TrialState, value?: number | null, times?: TrialTimes): FrozenTrial;
+  setTrialState(trialId: number, state: TrialState, values?: readonly number[] | null, times?: TrialTimes): FrozenTrial;
   /** Removes a param from a RUNNING trial (one proposed for it that its objective never asked for). */
   deleteTrialParam(trialId: number, name: string): void;
   setTrialIntermediateValue(trialId: number, step: number, value: number): void;
@@ -70,7 +77,7 @@ export interface Storage {
   getAllTrials(studyId: number, states?: readonly TrialState[]): readonly FrozenTrial[];
   /** How many of the study's trials are in each state, without reading the trials. */
   countTrialsByState(studyId: number): Readonly<Record<TrialState, number>>;
-  /** The best COMPLETE trial for the study's direction, or null. */
+  /** The best COMPLETE trial of a single-objective study, or null (always null with several objectives). */
   getBestTrial(studyId: number): FrozenTrial | null;
   /** The distribution a parameter was first recorded with in the study, if any. */
   getParamDistribution(studyId: number, name: string): Distribution | undefined;

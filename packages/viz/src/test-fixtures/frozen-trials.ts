@@ -26,6 +26,7 @@ export function trial(
     datetimeComplete: new Date(start.getTime() + 500),
     duration: 500,
     ...fields,
+    values: fields.values !== undefined ? fields.values : fields.value === undefined || fields.value === null ? null : [fields.value],
     params,
     distributions,
   };

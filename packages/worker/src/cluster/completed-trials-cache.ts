@@ -27,10 +27,12 @@ export class CompletedTrialsCache {
   ) {}
 
   /** A StudyView over the cached completed trials (all a pruner reads). */
-  view(direction: StudyDirection): StudyView {
+  view(directions: readonly StudyDirection[]): StudyView {
     return {
       studyName: this.studyName,
-      direction,
+      directions,
+      // Pruners are for single-objective studies (as Optuna's): the first direction.
+      direction: directions[0]!,
       getTrials: ({ states } = {}) => {
         return states && !states.includes(TrialState.COMPLETE) ? [] : this.sorted;
       },
@@ -95,7 +97,7 @@ export class CompletedTrialsCache {
       if (t.state !== TrialState.COMPLETE) continue;
       this.settled.add(t.number);
       this.complete.set(t.number, {
-        trialId: -1, number: t.number, state: TrialState.COMPLETE, value: t.value, params: {}, distributions: {},
+        trialId: -1, number: t.number, state: TrialState.COMPLETE, value: t.value, values: t.value === null ? null : [t.value], params: {}, distributions: {},
         userAttrs: {}, systemAttrs: {}, intermediateValues: t.intermediateValues, datetimeStart: null, datetimeComplete: null, duration: null,
       });
     }

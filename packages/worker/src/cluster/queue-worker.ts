@@ -4,6 +4,7 @@ import {
   judgeTrialEnd,
   MedianPruner,
   outcomeOfError,
+  singleValue,
   type Logger,
   type Pruner,
   type TrialOutcome,
@@ -307,7 +308,7 @@ export class QueueWorker {
     const stray = strayJobError(jobId, data, start);
     if (stray) throw stray;
     if (start.takenFrom) this.noteTakenBack(jobId, data, start.takenFrom, job.stalledCounter);
-    const trial = new RemoteTrial(data, this.pruner, cache.view(data.direction), (step, value) => {
+    const trial = new RemoteTrial(data, this.pruner, cache.view(data.directions ?? [data.direction]), (step, value) => {
       void writeIntermediateValue(this.redis, this.keys, data.study, data.number, step, value).catch(() => undefined);
       void cache.noteReport().catch(() => undefined);
     });
@@ -322,7 +323,7 @@ export class QueueWorker {
       }
       outcome = outcomeOfError(error);
     }
-    const end = judgeTrialEnd(outcome, trial.intermediateValues);
+    const end = judgeTrialEnd(outcome, trial.intermediateValues, data.directions?.length ?? 1);
     const complete = new Date();
     this.notePace(complete.getTime() - trial.datetimeStart.getTime());
     return {
@@ -332,7 +333,8 @@ export class QueueWorker {
       worker: this.id,
       datetimeStart: trial.datetimeStart.toISOString(),
       state: end.state,
-      value: end.value,
+      value: singleValue(end.values),
+      values: end.values === null ? null : [...end.values],
       params: { ...trial.params },
       distributions: { ...trial.distributions },
       userAttrs: { ...trial.userAttrs },

@@ -9,7 +9,7 @@ const job: TrialJob = {
   fixedParams: {},
 };
 
-const emptyView: StudyView = { studyName: "s", direction: "minimize", getTrials: () => [] };
+const emptyView: StudyView = { studyName: "s", direction: "minimize", directions: ["minimize"], getTrials: () => [] };
 
 describe("RemoteTrial", () => {
   it("uses the job's params, samples the others seeded, and records only what was asked", () => {
@@ -57,11 +57,11 @@ describe("RemoteTrial", () => {
   it("asks the pruner with the study's completed trials", () => {
     const done = [1, 2, 3, 4, 5].map(
       (v, i): FrozenTrial => ({
-        trialId: i, number: i, state: TrialState.COMPLETE, value: v, params: {}, distributions: {}, userAttrs: {}, systemAttrs: {},
+        trialId: i, number: i, state: TrialState.COMPLETE, value: v, values: [v], params: {}, distributions: {}, userAttrs: {}, systemAttrs: {},
         intermediateValues: { 0: v }, datetimeStart: null, datetimeComplete: null, duration: null,
       }),
     );
-    const view: StudyView = { studyName: "s", direction: "minimize", getTrials: () => done };
+    const view: StudyView = { studyName: "s", direction: "minimize", directions: ["minimize"], getTrials: () => done };
     const t = new RemoteTrial(job, new MedianPruner(), view, () => undefined);
     t.report(10, 0);
     expect(t.shouldPrune()).toBe(true);

@@ -150,6 +150,7 @@ export class RemoteTrial implements PresampledTrial {
       number: this.number,
       state: TrialState.RUNNING,
       value: null,
+      values: null,
       params: this.suggested,
       distributions: this.suggestedDistributions,
       userAttrs: this.attrs,

@@ -4,8 +4,10 @@
  * not fit cut by greedy hypervolume subset selection), and the weights of the below trials in
  * their Parzen estimator (each one's hypervolume contribution, relative to the largest).
  */
-import { nonDominatedRanks, paretoFrontIndices, type Losses } from "../../multi-objective/dominance.js";
+import type { StudyDirection } from "../../frozen-trial.js";
+import { constraintViolation, nonDominatedRanks, paretoFrontIndices, toLosses, type Losses } from "../../multi-objective/dominance.js";
 import { hypervolume, hypervolumeContributions, selectHypervolumeSubset } from "../../multi-objective/hypervolume.js";
+import { Role, type NumberSplit, type ObservationIndex } from "./split.js";
 
 /** The smallest weight a below trial gets, so none drops out of its estimator. */
 const EPS = 1e-12;
@@ -68,4 +70,50 @@ export function belowWeightsByHypervolume(losses: readonly Losses[], feasible?: 
   const max = Math.max(...contributions);
   indices.forEach((i, j) => (weights[i] = Math.max(contributions[j]! / Math.max(max, EPS), EPS)));
   return weights;
+}
+
+/** A multi-objective split: the two sides as trial numbers, and the below trials' weights (aligned with `below`). */
+export interface WeightedSplit extends NumberSplit {
+  readonly belowWeights: Float64Array;
+}
+
+/**
+ * MOTPE's split of a step's observations: of the COMPLETE trials, the feasible ones (constraints
+ * all <= 0, or none recorded) by `splitByDominance`, then, if too few, the infeasible ones by
+ * their total violation; everything else (PRUNED trials, the rest) above. Below weights from
+ * `belowWeightsByHypervolume`.
+ */
+export function splitMultiObjective(index: ObservationIndex, directions: readonly StudyDirection[], nBelow: number): WeightedSplit {
+  const feasible: number[] = [];
+  const infeasible: Array<{ number: number; violation: number }> = [];
+  const others: number[] = [];
+  for (let i = 0; i < index.count; i++) {
+    const role = index.roles[i];
+    if (role === Role.NONE || role === Role.RUNNING) continue;
+    if (role !== Role.COMPLETE) {
+      others.push(i);
+      continue;
+    }
+    const constraints = index.trialAt(i).systemAttrs.constraints;
+    const violation = Array.isArray(constraints) ? constraintViolation(constraints as number[]) : 0;
+    if (violation > 0) infeasible.push({ number: i, violation });
+    else feasible.push(i);
+  }
+  const losses = feasible.map((i) => toLosses(index.trialAt(i).values!, directions));
+  const chosen = splitByDominance(losses, nBelow).map((j) => feasible[j]!);
+  infeasible.sort((a, b) => a.violation - b.violation || a.number - b.number);
+  for (const { number } of infeasible) {
+    if (chosen.length >= nBelow) break;
+    chosen.push(number);
+  }
+  const below = Int32Array.from(chosen).sort();
+  const inBelow = new Set(below);
+  const above = Int32Array.from([...feasible, ...infeasible.map((x) => x.number), ...others].filter((i) => !inBelow.has(i))).sort();
+  const belowLosses = Array.from(below, (i) => toLosses(index.trialAt(i).values!, directions));
+  const ok = Array.from(below, (i) => {
+    const c = index.trialAt(i).systemAttrs.constraints;
+    return !Array.isArray(c) || constraintViolation(c as number[]) === 0;
+  });
+  const belowWeights = Float64Array.from(belowLosses.length > 0 ? belowWeightsByHypervolume(belowLosses, ok) : []);
+  return { below, above, belowWeights };
 }

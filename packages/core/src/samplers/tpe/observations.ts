@@ -27,6 +27,11 @@ export interface Side {
   readonly positions: Int32Array;
   /** The RUNNING members (constant liar): not in the store, read directly. */
   readonly running: readonly FrozenTrial[];
+  /**
+   * Each member's weight, by index in `numbers` (MOTPE's below side: hypervolume contributions);
+   * absent: the weights function, by age.
+   */
+  readonly memberWeights?: Float64Array;
 }
 
 /** A side of the split, indexed by trial number (`trials` in trial-number order). */
@@ -37,13 +42,13 @@ export function sideOf(trials: readonly FrozenTrial[]): Side {
   );
 }
 
-/** A side of the split from its members' numbers (ascending) and its RUNNING members. */
-export function sideOfNumbers(numbers: Int32Array, running: readonly FrozenTrial[]): Side {
+/** A side of the split from its members' numbers (ascending), its RUNNING members and, optionally, their weights. */
+export function sideOfNumbers(numbers: Int32Array, running: readonly FrozenTrial[], memberWeights?: Float64Array): Side {
   let max = -1;
   for (let i = 0; i < numbers.length; i++) max = Math.max(max, numbers[i] as number);
   const positions = new Int32Array(max + 1);
   for (let i = 0; i < numbers.length; i++) positions[numbers[i] as number] = i + 1;
-  return { numbers, positions, running };
+  return memberWeights === undefined ? { numbers, positions, running } : { numbers, positions, running, memberWeights };
 }
 
 /**
@@ -120,6 +125,9 @@ export class ObservationGatherer {
     }
     // ...then keep the trials that have all of them, in place.
     let n = m;
+    const member = side.memberWeights;
+    const kept = member === undefined ? null : alloc(m + 1);
+    if (kept !== null) for (let p = 0; p < m; p++) kept[p] = member![p] as number;
     if (missing) {
       n = 0;
       for (let p = 0; p < m; p++) {
@@ -131,12 +139,19 @@ export class ObservationGatherer {
           }
         }
         if (!complete) continue;
-        if (n !== p) for (const values of out) values[n] = values[p] as number;
+        if (n !== p) {
+          for (const values of out) values[n] = values[p] as number;
+          if (kept !== null) kept[n] = kept[p] as number;
+        }
         n++;
       }
     }
-    const w = this.weightsOf(n);
     const weights = alloc(n + 1);
+    if (kept !== null) {
+      for (let i = 0; i < n; i++) weights[i] = kept[i] as number;
+      return { n, columns: out, weights };
+    }
+    const w = this.weightsOf(n);
     for (let i = 0; i < n; i++) weights[i] = w[i] as number;
     return { n, columns: out, weights };
   }
@@ -171,6 +186,12 @@ export class ObservationGatherer {
       n++;
     }
 
+    if (side.memberWeights !== undefined) {
+      const member = side.memberWeights;
+      const weights = alloc(n + 1);
+      for (let i = 0; i < n; i++) weights[i] = member[(at[i] as number) - 1] as number;
+      return { n, columns: [values], weights };
+    }
     // Weights go by age: rank each observation by its side position among the observations.
     const w = this.weightsOf(n);
     const weights = alloc(n + 1);

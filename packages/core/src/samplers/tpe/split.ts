@@ -70,7 +70,7 @@ export function splitTrials(trials: readonly FrozenTrial[], direction: StudyDire
 
 /** A trial's role in a split. */
 export function roleOf(t: FrozenTrial): number {
-  if (t.state === TrialState.COMPLETE) return t.value !== null ? Role.COMPLETE : Role.NONE;
+  if (t.state === TrialState.COMPLETE) return t.values !== null ? Role.COMPLETE : Role.NONE;
   if (t.state === TrialState.PRUNED) return Role.PRUNED;
   return t.state === TrialState.RUNNING ? Role.RUNNING : Role.NONE;
 }

@@ -12,6 +12,7 @@ import { ObservationGatherer, sideOfNumbers, type Side } from "./observations.js
 import { toDimension, untransform, type Dimension } from "./param-transform.js";
 import { ScratchArena } from "./scratch-arena.js";
 import { GroupDecomposedSearchSpace, IntersectionSearchSpace, withoutSingles } from "./search-space.js";
+import { splitMultiObjective } from "./multi-objective-split.js";
 import { splitObservations } from "./split.js";
 import {
   callGamma,
@@ -125,7 +126,8 @@ export class TPESampler implements Sampler {
     if (state === undefined) {
       const store = new ObservationStore();
       state = {
-        ledger: new TrialLedger(study.direction),
+        // Several objectives: the ledger's ranking goes unused (MOTPE ranks by dominance).
+        ledger: new TrialLedger(study.directions[0]!),
         store,
         gatherer: new ObservationGatherer(store, this.options.weights),
         intersection: new IntersectionSearchSpace(),
@@ -172,10 +174,19 @@ export class TPESampler implements Sampler {
     if (n >= this.options.nStartupTrials) {
       const state = this.stateOf(study);
       const index = state.ledger.index(snapshot.lies);
-      const split = splitObservations(index, study.direction, callGamma(this.options.gamma, n));
+      const nBelow = callGamma(this.options.gamma, n);
       // Lies are RUNNING trials: always above.
-      const below = sideOfNumbers(split.below, []);
-      const above = sideOfNumbers(split.above, snapshot.lies);
+      let below: Side;
+      let above: Side;
+      if (study.directions.length > 1) {
+        const split = splitMultiObjective(index, study.directions, nBelow);
+        below = sideOfNumbers(split.below, [], split.belowWeights);
+        above = sideOfNumbers(split.above, snapshot.lies);
+      } else {
+        const split = splitObservations(index, study.direction, nBelow);
+        below = sideOfNumbers(split.below, []);
+        above = sideOfNumbers(split.above, snapshot.lies);
+      }
       context = { below, above, gatherer: state.gatherer };
     }
     snapshot.context = context;

@@ -17,6 +17,7 @@ export function frozenTrial(
     number,
     state,
     value,
+    values: value === null ? null : [value],
     params,
     distributions,
     userAttrs: {},
@@ -33,6 +34,7 @@ export function fakeStudy(trials: readonly FrozenTrial[], direction: StudyDirect
   return {
     studyName: "fake",
     direction,
+    directions: [direction],
     getTrials: (options = {}) => (options.states ? trials.filter((t) => options.states?.includes(t.state)) : [...trials]),
   };
 }
