@@ -33,7 +33,7 @@ describe("shoal optimize flags", () => {
 
   it("defaults to a minimizing TPE study with one job", () => {
     const cmd = parseOptimizeArgs([objective, "--trials", "5"]);
-    expect(cmd).toMatchObject({ directions: ["minimize"], sampler: "tpe", jobs: 1, logFormat: "pretty", showProgressBar: true });
+    expect(cmd).toMatchObject({ directions: undefined, sampler: "tpe", jobs: 1, logFormat: "pretty", showProgressBar: true });
   });
 
   it.each([
@@ -44,6 +44,7 @@ describe("shoal optimize flags", () => {
     [[objective, "--trials", "5", "--jobs", "0"], /--jobs must be a whole number from 1 to 1024, got "0"/],
     [[objective, "--trials", "5", "--direction", "up"], /--direction must be one of minimize, maximize, got "up"/],
     [[objective, "--trials", "5", "--directions", "minimize,up"], /--directions must be a comma-separated list of minimize and maximize, e.g. minimize,maximize/],
+    [[objective, "--trials", "5", "--direction", "minimize", "--directions", "minimize,maximize"], /give --direction \(one objective\) or --directions \(one per objective\), not both/],
     [[objective, "--trials", "5", "--sampler", "cmaes"], /--sampler must be one of tpe, random, got "cmaes"/],
     [[objective, "--trials", "5", "--timeout", "0"], /--timeout must be a number of seconds > 0, got "0"/],
     [[objective, "--trials", "5", "--trial-timeout", "x"], /--trial-timeout must be a number of seconds > 0/],

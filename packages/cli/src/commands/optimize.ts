@@ -26,7 +26,8 @@ import { trialsToCsv } from "../output/trials-csv.js";
 const optimizeFlags = defineFlags({
   trials: flag.int({ value: "N", min: 0, help: "number of trials to run (N >= 0)" }),
   timeout: flag.positiveNumber({ value: "S", unit: "seconds", help: "start no new trial after S seconds" }),
-  direction: flag.choice({ value: "DIR", choices: ["minimize", "maximize"], default: "minimize", help: "minimize (default) or maximize" }),
+  // No default here: a resumed study keeps its own direction unless one is given.
+  direction: flag.choice({ value: "DIR", choices: ["minimize", "maximize"], help: "minimize (default for a new study) or maximize" }),
   directions: flag.text({
     value: "DIRS",
     rule: "must be a comma-separated list of minimize and maximize, e.g. minimize,maximize",
@@ -110,8 +111,8 @@ export interface OptimizeCommand {
   journal: string | undefined;
   nTrials: OptimizeFlags["trials"];
   timeoutSeconds: OptimizeFlags["timeout"];
-  /** One per objective (--directions), or [--direction]. */
-  directions: StudyDirection[];
+  /** One per objective (--directions), or [--direction]; undefined: a new study minimizes, a resumed one keeps its own. */
+  directions: StudyDirection[] | undefined;
   sampler: OptimizeFlags["sampler"];
   seed: OptimizeFlags["seed"];
   jobs: OptimizeFlags["jobs"];
@@ -178,7 +179,7 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
     journal: values.storage === undefined ? undefined : path.resolve(cwd, values.storage),
     nTrials: values.trials,
     timeoutSeconds: values.timeout,
-    directions: values.directions === undefined ? [values.direction] : parseDirections(values.directions),
+    directions: directionsFlags(values.direction, values.directions),
     sampler: values.sampler,
     seed: values.seed,
     jobs: values.jobs,
@@ -192,9 +193,13 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
   };
 }
 
-/** --directions' value (its pattern checked it): one direction per objective. */
-function parseDirections(text: string): StudyDirection[] {
-  return text.split(",") as StudyDirection[];
+/** --direction or --directions (its pattern checked it), not both; undefined when neither is given. */
+function directionsFlags(direction: StudyDirection | undefined, directions: string | undefined): StudyDirection[] | undefined {
+  if (direction !== undefined && directions !== undefined) {
+    throw new UsageError("give --direction (one objective) or --directions (one per objective), not both.", "optimize");
+  }
+  if (directions !== undefined) return directions.split(",") as StudyDirection[];
+  return direction === undefined ? undefined : [direction];
 }
 
 /** --storage is the embedded mode's: not with --redis, and with the objective module to run. */
@@ -209,8 +214,11 @@ function checkStorageFlag(storage: string | undefined, redis: string | undefined
   if (modules === 0) throw new UsageError("--storage needs the objective module, e.g. shoal optimize ./objective.ts --storage study.jsonl --trials 100.", "optimize");
 }
 
-/** createStudy's direction option for one objective (as before), directions for several. */
-function directionsOption(directions: readonly StudyDirection[]): { direction: StudyDirection } | { directions: readonly StudyDirection[] } {
+/** createStudy's direction option for one objective (as before), directions for several, none when not given. */
+function directionsOption(
+  directions: readonly StudyDirection[] | undefined,
+): { direction: StudyDirection } | { directions: readonly StudyDirection[] } | Record<string, never> {
+  if (directions === undefined) return {};
   return directions.length === 1 ? { direction: directions[0]! } : { directions };
 }
 
