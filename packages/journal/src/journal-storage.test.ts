@@ -280,3 +280,28 @@ describe("opening a journal", () => {
     expect(() => JournalFileStorage.open(path.join(dir, "none.jsonl"), { readOnly: true, logger: silent })).toThrow(/There is no journal file at .*none\.jsonl/);
   });
 });
+
+describe("a multi-objective study in the journal", () => {
+  it("keeps its directions and each trial's values across processes", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "shoal-journal-mo-"));
+    const file = path.join(dir, "mo.jsonl");
+    try {
+      const a = JournalFileStorage.open(file, { logger: silent });
+      const s = a.createStudy("mo", ["minimize", "maximize"]);
+      a.setTrialState(a.createTrial(s).trialId, TrialState.COMPLETE, [0.5, -2]);
+      a.setTrialState(a.createTrial(s).trialId, TrialState.FAIL);
+      a.close();
+      const b = JournalFileStorage.open(file, { readOnly: true, logger: silent });
+      const id = b.getStudyIdFromName("mo");
+      expect(b.getStudyDirections(id)).toEqual(["minimize", "maximize"]);
+      expect(b.getAllTrials(id).map((t) => [t.state, t.values, t.value])).toEqual([["COMPLETE", [0.5, -2], null], ["FAIL", null, null]]);
+      b.close();
+      // One objective is written as before multi-objective studies: `direction` and `value` only.
+      const lines = readFileSync(file, "utf8").split("\n");
+      expect(lines.some((l) => l.includes('"directions":["minimize","maximize"]'))).toBe(true);
+      expect(lines.some((l) => l.includes('"values":[0.5,-2]'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

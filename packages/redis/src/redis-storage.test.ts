@@ -61,6 +61,22 @@ describe("RedisStorage", () => {
     expect(await client.hget(keys.study("roundtrip"), "nextNumber")).toBe("10");
   });
 
+  it("keeps a multi-objective study's directions and values, in the fields redis-cli shows", async () => {
+    const storage = RedisStorage.connect(redis.url, { prefix: redis.prefix });
+    const study = await createStudy({ storage, studyName: "mo", directions: ["minimize", "maximize"], sampler: new RandomSampler({ seed: 1 }), logger });
+    await study.optimize((t) => [t.suggestFloat("x", 0, 1), t.suggestFloat("y", 0, 1)], { nTrials: 4 });
+    await storage.close();
+    const keys = new ShoalKeys(redis.prefix);
+    expect(await client.hget(keys.study("mo"), "direction")).toBe("minimize,maximize");
+    expect(await client.hget(keys.study("mo"), "bestTrial")).toBeNull();
+    expect(JSON.parse((await client.hget(keys.trial("mo", 0), "values"))!)).toEqual(study.trials[0]!.values);
+    const again = await loadStudy({ storage: redis.url, prefix: redis.prefix, studyName: "mo", logger });
+    expect(again.directions).toEqual(["minimize", "maximize"]);
+    expect(again.trials.map((t) => t.values)).toEqual(study.trials.map((t) => t.values));
+    expect(again.bestTrials.map((t) => t.number)).toEqual(study.bestTrials.map((t) => t.number));
+    await (again.storage as RedisStorage).close();
+  });
+
   it("writes a trial's empty fields never, and after the first write only the fields that changed", async () => {
     const keys = new ShoalKeys(redis.prefix);
     const storage = RedisStorage.connect(redis.url, { prefix: redis.prefix });

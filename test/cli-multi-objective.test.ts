@@ -1,0 +1,66 @@
+/**
+ * `shoal optimize --directions` in the embedded mode (issue 16): the log lines, the summary's
+ * Pareto front, trials.json and trials.csv with both values, and a journal study resumed with
+ * its directions.
+ */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { dominates } from "@shoal/core";
+import { fixture } from "@shoal/testing";
+import { runShoal } from "@shoal/testing/cli";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "shoal-mo-cli-"));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+describe("shoal optimize --directions (embedded)", () => {
+  it("runs a two-objective study: Optuna's lines, the Pareto front in the summary, values in trials.json and trials.csv", async () => {
+    const out = path.join(dir, "out");
+    const res = await runShoal(["optimize", fixture("zdt1.mjs"), "--directions", "minimize,minimize", "--trials", "30", "--seed", "2", "--jobs", "2", "--study", "zdt", "--out", out, "--no-progress"]);
+    expect(res.code, res.stderr).toBe(0);
+    const lines = res.stderr.split("\n").filter((l) => / Trial \d+ finished with values: \[[^\]]+\] and parameters: \{'x0': /.test(l));
+    expect(lines).toHaveLength(30);
+    expect(res.stdout).toMatch(/^Study "zdt" \(minimize, minimize\): 30 trials: 30 complete, 0 pruned, 0 failed\.\nPareto front: (\d+) trials?\n/);
+
+    const json = JSON.parse(await readFile(path.join(out, "trials.json"), "utf8")) as {
+      directions: string[];
+      direction?: string;
+      trials: Array<{ number: number; values: number[]; value: null }>;
+    };
+    expect(json.directions).toEqual(["minimize", "minimize"]);
+    expect(json).not.toHaveProperty("direction");
+    expect(json.trials.every((t) => t.values.length === 2 && t.value === null)).toBe(true);
+    const front = json.trials.filter((t) => !json.trials.some((o) => dominates(o.values, t.values)));
+    expect(res.stdout).toContain(`Pareto front: ${front.length} trial`);
+    for (const t of front.slice(0, 10)) expect(res.stdout).toContain(`  #${t.number}  values [`);
+
+    const csv = (await readFile(path.join(out, "trials.csv"), "utf8")).trim().split("\n");
+    expect(csv[0]!.startsWith("number,values_0,values_1,datetime_start")).toBe(true);
+    expect(csv).toHaveLength(31);
+  });
+
+  it("a journal study resumes with its directions; other directions are refused naming both", async () => {
+    const journal = path.join(dir, "mo.jsonl");
+    const base = ["optimize", fixture("zdt1.mjs"), "--storage", journal, "--study", "mo", "--sampler", "random", "--no-progress"];
+    const first = await runShoal([...base, "--directions", "minimize,minimize", "--trials", "5"]);
+    expect(first.code, first.stderr).toBe(0);
+    const resumed = await runShoal([...base, "--trials", "3"]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain('Study "mo" (minimize, minimize): 8 trials: 8 complete');
+    const wrong = await runShoal([...base, "--direction", "minimize", "--trials", "1"]);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain('study "mo" exists with directions [minimize, minimize], which differs from "minimize"');
+    const status = await runShoal(["status", "--storage", journal, "--format", "json"]);
+    expect(JSON.parse(status.stdout)).toMatchObject({ studyName: "mo", directions: ["minimize", "minimize"], trials: 8 });
+  });
+
+  it("fails a trial whose objective returns one value on a two-objective study, saying so", async () => {
+    const res = await runShoal(["optimize", fixture("quadratic.mjs"), "--directions", "minimize,maximize", "--trials", "2", "--no-progress"]);
+    expect(res.stderr).toContain("The objective returned");
+    expect(res.stderr).toMatch(/on a study of 2 objectives; it must return an array of 2 finite numbers, one per direction/);
+  });
+});
