@@ -110,7 +110,7 @@ describe("shoal optimize --storage: two processes sharing one journal", () => {
   it("run one study at once: exact counts, no number twice, each enqueued trial run once", async () => {
     // The study is made first, with three enqueued trials, as a user's script might.
     const setup = JournalFileStorage.open(journal, { logger: silent });
-    const studyId = setup.createStudy("shared", "minimize");
+    const studyId = setup.createStudy("shared", ["minimize"]);
     for (const x of [1, 2, 3]) setup.createTrial(studyId, { state: TrialState.WAITING, systemAttrs: { fixedParams: { x, y: -1 } } });
     setup.close();
 

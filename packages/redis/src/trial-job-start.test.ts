@@ -23,7 +23,7 @@ describe("startTrialJob", () => {
     // Nothing is claimed in a partial study.
     expect(await redis.hget(keys.trial("half", 0), "runner")).toBeNull();
 
-    await redis.hset(keys.study("s"), { ...newStudyFields("minimize", new Date(), "e1"), nextNumber: "2" });
+    await redis.hset(keys.study("s"), { ...newStudyFields(["minimize"], new Date(), "e1"), nextNumber: "2" });
     await redis.hset(keys.trial("s", 0), { number: "0", state: "COMPLETE", value: "1" });
     await redis.hset(keys.trial("s", 1), { number: "1", state: "bogus" });
     expect(await startTrialJob(redis, keys, job("s", 0, "w"))).toEqual({ study: "present", trialCount: 2, state: "COMPLETE", takenFrom: null });
@@ -34,7 +34,7 @@ describe("startTrialJob", () => {
   });
 
   it("names the worker a trial's job was taken back from, once, to the worker that takes it after the stall", async () => {
-    await redis.hset(keys.study("t"), newStudyFields("minimize", new Date(), "e2"));
+    await redis.hset(keys.study("t"), newStudyFields(["minimize"], new Date(), "e2"));
     await redis.hset(keys.trial("t", 0), { number: "0", state: "RUNNING" });
     expect((await startTrialJob(redis, keys, job("t", 0, "victim", 0))).takenFrom).toBeNull();
     // Put back without a stall (SIGTERM, a missing study): the same count, no take-back.
