@@ -333,7 +333,7 @@ const CASES: Record<string, ClusterCase | JournalCase> = {
       await run.startStudy([]);
       await run.untilFinished(BUDGET / 4);
       await run.redis.restart(20_000);
-      return run.result("Redis down 20 s", await run.recovery(), "longer than the 5 s lock (defaults)");
+      return run.result("Redis down 20 s", await run.recovery(), "longer than the 5 s lock (defaults): running trials run again, recorded once");
     },
   },
 
