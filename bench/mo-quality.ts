@@ -9,7 +9,7 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createLogger, createStudy, hypervolume, optunaTPEDefaults, RandomSampler, TPESampler, toLosses, type Sampler } from "@shoal/core";
+import { createLogger, createStudy, hypervolume, NSGAIISampler, optunaTPEDefaults, RandomSampler, TPESampler, toLosses, type Sampler } from "@shoal/core";
 import { formatTable, intFlag, parseFlags, runAnchor } from "./anchor.js";
 import { MO_FUNCTIONS, type MultiObjectiveFunction } from "./mo-functions.js";
 
@@ -22,6 +22,7 @@ const silent = createLogger({ level: "silent" });
 /** The samplers compared, by column title. */
 const SAMPLERS: Record<string, (seed: number) => Sampler> = {
   random: (seed) => new RandomSampler({ seed }),
+  "NSGA-II": (seed) => new NSGAIISampler({ seed }),
   "MOTPE (Optuna opts)": (seed) => new TPESampler({ ...optunaTPEDefaults, seed }),
   "Shoal default (TPE)": (seed) => new TPESampler({ seed }),
 };

@@ -18,7 +18,7 @@ function frontByDefinition(trials: readonly FrozenTrial[]): number[] {
 }
 
 describe("a two-objective study on the cluster", () => {
-  it.each([["TPE (MOTPE)", "tpe"], ["random search", "random"]])(
+  it.each([["TPE (MOTPE)", "tpe"], ["random search", "random"], ["NSGA-II", "nsga2"]])(
     "%s: 2 workers, 60 trials, each with 2 values; the front is the one of all trials; status and trials show it",
     async (_, sampler) => {
       const c = await env.cluster();
@@ -29,6 +29,13 @@ describe("a two-objective study on the cluster", () => {
       const trials = await c.expectExactBudget(study, 60);
       expect(trials.filter((t) => !(t.state === TrialState.COMPLETE && t.values?.length === 2 && t.value === null)).slice(0, 2)).toEqual([]);
       for (const t of trials) expect(t.values![0]).toBeCloseTo(t.params.x0 as number, 12);
+      if (sampler === "nsga2") {
+        // Each trial's generation went through Redis with it; the first holds a whole population.
+        const generations = trials.map((t) => t.systemAttrs["nsga2:generation"]);
+        expect(generations.every((g) => typeof g === "number")).toBe(true);
+        expect(generations.filter((g) => g === 0).length).toBeGreaterThanOrEqual(50);
+        expect(Math.max(...(generations as number[]))).toBe(1);
+      }
       expect(paretoFrontTrials(trials, DIRECTIONS).map((t) => t.number)).toEqual(frontByDefinition(trials));
       expect(new Set(loggedTrialNumbers(coordinator.stderr)).size).toBe(60);
       expect(coordinator.stderr).toMatch(/Trial \d+ finished with values: \[[0-9.e-]+, [0-9.e-]+\] and parameters: \{'x0': /);

@@ -8,6 +8,12 @@ export interface StudyView {
   readonly directions: readonly StudyDirection[];
   /** The direction of a single-objective study; reading it on a multi-objective study throws. */
   readonly direction: StudyDirection;
+  /**
+   * Records a system attr on one of the study's trials (how a sampler keeps what it decided with
+   * the trial, as Optuna's samplers do: the trial's NSGA-II generation, its constraint values).
+   * Absent on read-only views.
+   */
+  setTrialSystemAttr?(trialId: number, key: string, value: unknown): void;
   /** The study's trials in number order, optionally only those in `states`. Do not mutate. */
   getTrials(options?: { states?: readonly TrialState[] }): readonly FrozenTrial[];
 }

@@ -164,6 +164,11 @@ export class Study implements StudyView {
     this.storage.setStudyUserAttr(this.studyId, key, value);
   }
 
+  /** A system attr on one of the study's trials (see StudyView.setTrialSystemAttr). */
+  setTrialSystemAttr(trialId: number, key: string, value: unknown): void {
+    this.storage.setTrialSystemAttr(trialId, key, value);
+  }
+
   /**
    * Starts a trial: the oldest enqueued one if any, else a new one. `fixedDistributions` are
    * suggested at once, so their values are in `trial.params` before the objective runs.

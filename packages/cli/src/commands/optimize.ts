@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createLogger, createStudy, RandomSampler, studyToJson, TPESampler, type Logger, type Sampler, type Study, type StudyDirection } from "@shoal/core";
+import { createLogger, createStudy, NSGAIISampler, RandomSampler, studyToJson, TPESampler, type Logger, type Sampler, type Study, type StudyDirection } from "@shoal/core";
 import { DEFAULT_LEASE_WAIT_MS, runCoordinator } from "@shoal/coordinator";
 import { JournalFileStorage } from "@shoal/journal";
 import { DEFAULT_PREFIX, DEFAULT_QUEUE, objectiveIdOf, redactRedisUrl } from "@shoal/redis";
@@ -34,7 +34,12 @@ const optimizeFlags = defineFlags({
     pattern: /^(?:minimize|maximize)(?:,(?:minimize|maximize))*$/,
     help: "one direction per objective, comma-separated (a multi-objective study:\nthe objective returns an array of as many values)",
   }),
-  sampler: flag.choice({ value: "NAME", choices: ["tpe", "random"], default: "tpe", help: "tpe (default) or random" }),
+  sampler: flag.choice({
+    value: "NAME",
+    choices: ["tpe", "random", "nsga2"],
+    default: "tpe",
+    help: "tpe (default; MOTPE with several objectives), random or nsga2 (NSGA-II)",
+  }),
   seed: flag.int({ value: "N", min: 0, max: 2 ** 32 - 1, help: "seed for the sampler: the same seed gives the same study" }),
   jobs: flag.int({ value: "N", min: 1, max: 1024, default: 1, help: "trials run in parallel threads (default {default})" }),
   "trial-timeout": trialTimeoutFlag,
@@ -224,7 +229,8 @@ function directionsOption(
 
 function makeSampler(command: OptimizeCommand): Sampler {
   const seed = command.seed === undefined ? {} : { seed: command.seed };
-  return command.sampler === "random" ? new RandomSampler(seed) : new TPESampler(seed);
+  if (command.sampler === "random") return new RandomSampler(seed);
+  return command.sampler === "nsga2" ? new NSGAIISampler(seed) : new TPESampler(seed);
 }
 
 /** Runs `shoal optimize`: the whole study in this process, then the summary and the files. */

@@ -1,0 +1,12 @@
+export {
+  BLXAlphaCrossover,
+  SBXCrossover,
+  SPXCrossover,
+  UNDXCrossover,
+  UniformCrossover,
+  type Crossover,
+  type CrossoverContext,
+  type SBXOptions,
+} from "./crossovers.js";
+export { dasDennisPoints } from "./reference-points.js";
+export { CONSTRAINTS_ATTR, GENERATION_ATTR, NSGAIISampler, type NSGAIISamplerOptions } from "./nsga2-sampler.js";
