@@ -63,6 +63,13 @@ export function runAnchor(script: string, args: readonly string[], cwd: string):
   return result.stdout;
 }
 
+/** Runs one of bench/'s own Optuna scripts (beside this file) and returns its standard output. */
+export function runBenchAnchor(script: string, args: readonly string[]): string {
+  const result = spawnSync(PYTHON, [path.join(here, script), ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`${script} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
 /** Cumulative seconds at the trial marks, per sampler, as in anchors/README.md. */
 export type OverheadFigures = Record<string, Record<number, number>>;
 

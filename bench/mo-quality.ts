@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createLogger, createStudy, hypervolume, NSGAIISampler, optunaTPEDefaults, RandomSampler, TPESampler, toLosses, type Sampler } from "@shoal/core";
-import { formatTable, intFlag, parseFlags, runAnchor } from "./anchor.js";
+import { formatTable, intFlag, parseFlags, runAnchor, runBenchAnchor } from "./anchor.js";
 import { MO_FUNCTIONS, type MultiObjectiveFunction } from "./mo-functions.js";
 
 const flags = parseFlags(process.argv.slice(2));
@@ -86,11 +86,21 @@ console.log(
 );
 console.log(`Optuna's columns: ${anchorLabel}; ZDT1 only (the anchor runs ZDT1). ZDT1's ideal front gives 11.767.`);
 
-console.log(`\nSampler time per trial at ${TIME_TRIALS} trials of ZDT1 (objective ~free), ms:`);
-const timeRows: (string | number)[][] = [];
+console.log(`\nSampler time per trial at ${TIME_TRIALS} trials of ZDT1 (objective ~free, ask/tell), ms:`);
+// Optuna's, from bench/mo_overhead_anchor.py in the same run (with --live-anchor).
+const optunaMs: Record<string, string> = {};
+if (flags.has("live-anchor")) {
+  for (const line of runBenchAnchor("mo_overhead_anchor.py", [String(TIME_TRIALS)]).split("\n")) {
+    const m = /^(\w+) ms\/trial ([0-9.]+)/.exec(line);
+    if (m) optunaMs[m[1]!] = m[2]!;
+  }
+}
+const optunaOf: Record<string, string> = { "NSGA-II": "nsga2", "MOTPE (Optuna opts)": "tpe", "Shoal default (TPE)": "tpe" };
+const timeRows: string[][] = [];
 for (const [label, make] of Object.entries(SAMPLERS)) {
   const t0 = performance.now();
   frontHypervolume(MO_FUNCTIONS.zdt1!, make(0), TIME_TRIALS);
-  timeRows.push([label, ((performance.now() - t0) / TIME_TRIALS).toFixed(2)]);
+  const optuna = optunaOf[label];
+  timeRows.push([label, ((performance.now() - t0) / TIME_TRIALS).toFixed(2), optuna ? (optunaMs[optuna] ?? "-") : "-"]);
 }
-console.log(formatTable([["sampler", "ms/trial"], ...timeRows.map((r) => r.map(String))]));
+console.log(formatTable([["sampler", "Shoal ms/trial", "Optuna ms/trial (same run)"], ...timeRows]));
