@@ -263,6 +263,7 @@ class Coordinator {
         if (!canStart) {
           this.state = "draining";
           if (running === 0) break;
+          await this.readWorkers();
         } else {
           await this.topUp(study, o.trialBudget - used, running);
         }
@@ -357,12 +358,7 @@ class Coordinator {
    */
   private async topUp(study: Study, remaining: number, inFlight: number): Promise<void> {
     const queue = this.queue as Queue;
-    if (Date.now() - this.slotsReadAt > 500) {
-      const workers = await listWorkers(this.redis, this.keys, this.o.queue);
-      this.totalSlots = workers.reduce((sum, w) => sum + (w.state === "running" ? w.slots : 0), 0);
-      this.busySlots = workers.reduce((sum, w) => sum + Math.max(0, w.slots - w.free), 0);
-      this.slotsReadAt = Date.now();
-    }
+    await this.readWorkers();
     // Deep only once the study knows its parameters: before, a job would carry none for its
     // worker's thread to answer, nor for a withdrawn trial to keep.
     const deep = study.sampler.ignoresHistory && Object.keys(study.storage.getParamDistributions(study.studyId)).length > 0;
@@ -378,6 +374,18 @@ class Coordinator {
       batch.map(({ number, proposal }) => trialJobData(study, number, proposal, this.o.objectiveId, this.o.seed)),
       JOB_OPTIONS,
     );
+  }
+
+  /**
+   * The workers' slots, free and busy, as they announce them, read at most every 500 ms: for
+   * topUp, and while draining for the stop's bound (trialsOnWorkers).
+   */
+  private async readWorkers(): Promise<void> {
+    if (Date.now() - this.slotsReadAt <= 500) return;
+    const workers = await listWorkers(this.redis, this.keys, this.o.queue);
+    this.totalSlots = workers.reduce((sum, w) => sum + (w.state === "running" ? w.slots : 0), 0);
+    this.busySlots = workers.reduce((sum, w) => sum + Math.max(0, w.slots - w.free), 0);
+    this.slotsReadAt = Date.now();
   }
 
   /**

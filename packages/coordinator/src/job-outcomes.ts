@@ -41,6 +41,8 @@ type StreamEntry = [id: Buffer, fields: Buffer[]];
 export class JobOutcomeReader {
   private lastId = "0-0";
   private closed = false;
+  /** Ends the wait of the read in flight: a command queued while Redis is down never settles after a disconnect. */
+  private unstick: (() => void) | null = null;
 
   constructor(
     private readonly redis: Redis,
@@ -60,6 +62,7 @@ export class JobOutcomeReader {
   /** Stops after the read in flight (disconnecting the connection ends that one at once). */
   close(): void {
     this.closed = true;
+    this.unstick?.();
   }
 
   private async run(): Promise<void> {
@@ -94,8 +97,12 @@ export class JobOutcomeReader {
       let timer: NodeJS.Timeout | undefined;
       const stuck = new Promise<"stuck">((resolve) => {
         timer = setTimeout(() => resolve("stuck"), STUCK_MS);
+        this.unstick = () => resolve("stuck");
       });
-      const reply = await Promise.race([xread, stuck]).finally(() => clearTimeout(timer));
+      const reply = await Promise.race([xread, stuck]).finally(() => {
+        clearTimeout(timer);
+        this.unstick = null;
+      });
       if (reply !== "stuck") return reply;
       if (this.closed) return null;
       if (this.redis.status === "ready") this.redis.disconnect(true);

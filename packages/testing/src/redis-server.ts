@@ -26,7 +26,7 @@ export interface TestRedis {
    * down for as long as the test needs, not for a fixed time.
    */
   down(): Promise<void>;
-  /** Starts again a server that down() stopped; resolves once it answers. */
+  /** Starts again a server that down() stopped (nothing when it is up); resolves once it answers. */
   up(): Promise<void>;
 }
 
@@ -188,6 +188,10 @@ async function spawnRedisServer(prefix: string, persistence: "aof" | "none", pas
       await start();
     },
     down: kill,
-    up: start,
+    async up() {
+      const c = child as ChildProcess | null;
+      if (c && c.exitCode === null && c.signalCode === null) return; // up already
+      await start();
+    },
   };
 }
