@@ -58,7 +58,7 @@ describe("SIGTERM while Redis is unreachable", () => {
 
     const { code, ms } = await terminate(coordinator);
     expect(code, coordinator.describe()).toBe(143);
-    expect(ms, coordinator.describe()).toBeLessThan(2500);
+    expect(ms, coordinator.describe()).toBeLessThan(1500);
     const lines = coordinator.stderr.split("\n").filter((l) => /exiting now/.test(l));
     expect(lines, coordinator.describe()).toHaveLength(1);
     expect(lines[0]).toMatch(
@@ -88,7 +88,7 @@ describe("SIGTERM while Redis is unreachable", () => {
     const { code, ms } = await terminate(coordinator);
     expect(code, coordinator.describe()).toBe(143);
     expect(ms, coordinator.describe()).toBeGreaterThanOrEqual(2000);
-    expect(ms, coordinator.describe()).toBeLessThan(4500);
+    expect(ms, coordinator.describe()).toBeLessThan(3500);
     const lines = coordinator.stderr.split("\n").filter((l) => /left for recovery/.test(l));
     expect(lines, coordinator.describe()).toHaveLength(1);
     // Its RUNNING trials: the one on the worker and the queued ones it could not take back.
@@ -117,7 +117,7 @@ describe("SIGTERM while Redis is unreachable", () => {
 
     const { code, ms } = await terminate(worker);
     expect(code, worker.describe()).toBe(143);
-    expect(ms, worker.describe()).toBeLessThan(2000);
+    expect(ms, worker.describe()).toBeLessThan(1500);
     expect(worker.stderr).toMatch(/Worker idle stopped at once: Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable and it held no trial\./);
     expect(worker.stderr).not.toMatch(/Worker idle stopped\./); // not the graceful line as well
   });
@@ -136,7 +136,7 @@ describe("SIGTERM while Redis is unreachable", () => {
     const { code, ms } = await terminate(leaving);
     expect(code, leaving.describe()).toBe(143);
     expect(ms, leaving.describe()).toBeGreaterThanOrEqual(2000);
-    expect(ms, leaving.describe()).toBeLessThan(4000);
+    expect(ms, leaving.describe()).toBeLessThan(3500);
     const lines = leaving.stderr.split("\n").filter((l) => /left for recovery/.test(l));
     expect(lines, leaving.describe()).toEqual([
       expect.stringMatching(
@@ -172,7 +172,7 @@ describe("SIGTERM with Redis reachable", () => {
     const { code, ms } = await terminate(coordinator);
     expect(code, coordinator.describe()).toBe(143);
     expect(ms, coordinator.describe()).toBeGreaterThanOrEqual(2000);
-    expect(ms, coordinator.describe()).toBeLessThan(4500);
+    expect(ms, coordinator.describe()).toBeLessThan(3500);
     // Graceful as before: the queued trials were taken back (WAITING), only the started one is left.
     expect(coordinator.stderr).toMatch(/was queued but not started when the study stopped/);
     expect(coordinator.stderr).toMatch(

@@ -499,7 +499,7 @@ class Coordinator {
   async close(): Promise<void> {
     this.state = "stopped";
     this.bound?.cancel();
-    this.outcomes?.close();
+    void this.outcomes?.close();
     if (this.cut) return this.closeCutShort();
     await this.queue?.close().catch(() => undefined);
     await this.storage.flush().catch(() => undefined);

@@ -43,6 +43,7 @@ export class JobOutcomeReader {
   private closed = false;
   /** Ends the wait of the read in flight: a command queued while Redis is down never settles after a disconnect. */
   private unstick: (() => void) | null = null;
+  private loop: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly redis: Redis,
@@ -56,13 +57,17 @@ export class JobOutcomeReader {
   async start(): Promise<void> {
     const last = await this.redis.xrevrange(this.streamKey, "+", "-", "COUNT", 1);
     this.lastId = last[0]?.[0] ?? "0-0";
-    void this.run();
+    this.loop = this.run();
   }
 
-  /** Stops after the read in flight (disconnecting the connection ends that one at once). */
-  close(): void {
+  /**
+   * Stops after the read in flight (disconnecting the connection ends that one at once; while
+   * Redis is down, close() does); resolves once reading has stopped.
+   */
+  close(): Promise<void> {
     this.closed = true;
     this.unstick?.();
+    return this.loop;
   }
 
   private async run(): Promise<void> {
