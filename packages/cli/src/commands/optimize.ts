@@ -73,9 +73,9 @@ const optimizeFlags = defineFlags({
       "coordinator renews its lease: a second one exits at once with an error",
   }),
   "shutdown-grace": shutdownGraceFlag(
-    DEFAULT_COORDINATOR_SHUTDOWN_GRACE_MS,
-    "wait for the running trials",
-    "with them left\nfor recovery (the next coordinator of the study records them)",
+    `after SIGTERM or Ctrl-C, wait at most S seconds (default ${DEFAULT_COORDINATOR_SHUTDOWN_GRACE_MS / 1000}) for the running\n` +
+      "trials; then, or at once with Redis unreachable and no trial on a worker,\n" +
+      `exit ${SIGNAL_EXIT_CODES.SIGTERM} (${SIGNAL_EXIT_CODES.SIGINT} for Ctrl-C), leaving them to the study's next coordinator`,
   ),
 });
 

@@ -52,9 +52,10 @@ const workerFlags = defineFlags({
       "a job of a study that was never there is refused at once",
   }),
   "shutdown-grace": shutdownGraceFlag(
-    DEFAULT_WORKER_SHUTDOWN_GRACE_MS,
-    "put running trials back in the queue",
-    "with the trials\nnot put back left for recovery (taken back after --lock-duration)",
+    `after SIGTERM or Ctrl-C, give putting running trials back in the queue at\n` +
+      `most S seconds (default ${DEFAULT_WORKER_SHUTDOWN_GRACE_MS / 1000}, under docker stop's 10); then, or at once with\n` +
+      `Redis unreachable and no trial held, exit ${SIGNAL_EXIT_CODES.SIGTERM} (${SIGNAL_EXIT_CODES.SIGINT} for Ctrl-C), the trials\n` +
+      "not put back taken back by other workers after --lock-duration",
   ),
   id: flag.text({ value: "NAME", pattern: /^[A-Za-z0-9._-]+$/, rule: "may hold letters, digits, '.', '_' and '-'", help: "this worker's name (default <host>-<pid>)" }),
   "log-format": redisFlags["log-format"],

@@ -22,18 +22,11 @@ export const redisFlags = {
 };
 
 /**
- * `--shutdown-grace S`, a command's bound on its shutdown after SIGTERM or Ctrl-C: each command
- * says what it waits for and what it leaves (`waits`, `leaves`), and has its own default.
+ * `--shutdown-grace S`, a command's bound on its shutdown after SIGTERM or Ctrl-C. Each command
+ * words its help (what it waits for, what it leaves) and has its own default.
  */
-export function shutdownGraceFlag(defaultMs: number, waits: string, leaves: string) {
-  return flag.positiveNumber({
-    value: "S",
-    unit: "seconds",
-    help:
-      `after SIGTERM or Ctrl-C, ${waits} for at most S seconds (default ${defaultMs / 1000}),\n` +
-      `then exit ${SIGNAL_EXIT_CODES.SIGTERM} (${SIGNAL_EXIT_CODES.SIGINT} for Ctrl-C) ${leaves}; at once when Redis is unreachable\n` +
-      "and nothing runs",
-  });
+export function shutdownGraceFlag(help: string) {
+  return flag.positiveNumber({ value: "S", unit: "seconds", help });
 }
 
 /** Exit codes of a shutdown cut short, as a shell reports a process its signal killed (128 + the signal's number). */
