@@ -1,6 +1,5 @@
 import { ShoalError, type TrialState } from "@shoal/core";
 import { redactRedisUrl } from "./redact-url.js";
-import type { ShutdownCut } from "./shutdown-bound.js";
 
 /** Thrown when no Redis URL was given and neither SHOAL_REDIS_URL nor REDIS_URL is set, or the URL is malformed. */
 export class RedisUrlError extends ShoalError {}
@@ -36,19 +35,6 @@ export class RedisConnectionLostError extends ShoalError {
     readonly reason: string,
   ) {
     super(`Redis at ${redactRedisUrl(url)} unreachable: the connection was lost (${reason}). Try again once Redis is back.`);
-  }
-}
-
-/**
- * Thrown by a process whose shutdown (SIGTERM, Ctrl-C) was cut short by its ShutdownBound: Redis
- * unreachable with nothing running, or the grace ran out. The message is the one line to log.
- */
-export class ShutdownCutShortError extends ShoalError {
-  constructor(
-    readonly cut: ShutdownCut,
-    message: string,
-  ) {
-    super(message);
   }
 }
 

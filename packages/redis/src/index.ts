@@ -17,7 +17,7 @@ export {
   logBullMqError,
   RedisOutageLog,
 } from "./connection-errors.js";
-export { MalformedPayloadError, PartialStudyError, RedisAuthError, RedisConnectionLostError, RedisUnreachableError, RedisUrlError, ShutdownCutShortError, StudyDataLostError, StudyLeaseError, WorkerIdTakenError } from "./errors.js";
+export { MalformedPayloadError, PartialStudyError, RedisAuthError, RedisConnectionLostError, RedisUnreachableError, RedisUrlError, StudyDataLostError, StudyLeaseError, WorkerIdTakenError } from "./errors.js";
 export { checkKeyName, DEFAULT_PREFIX, DEFAULT_QUEUE, ShoalKeys, trialJobId } from "./keys.js";
 export { parsePayload } from "./parse-payload.js";
 export { RedisStorage, type RestoredStudy, type StudyLoss } from "./redis-storage.js";
@@ -57,6 +57,7 @@ export {
   DEFAULT_COORDINATOR_SHUTDOWN_GRACE_MS,
   DEFAULT_WORKER_SHUTDOWN_GRACE_MS,
   ShutdownBound,
+  ShutdownCutShortError,
   trialCount,
   type ShutdownBoundOptions,
   type ShutdownCut,

@@ -1,3 +1,4 @@
+import { ShoalError } from "@shoal/core";
 import type { RedisOutageLog } from "./connection-errors.js";
 
 /** A coordinator's shutdown grace by default (`shoal optimize --shutdown-grace`): time for running trials to report. */
@@ -20,6 +21,19 @@ export interface ShutdownCut {
   /** Whether Redis was unreachable then. */
   redisDown: boolean;
   graceMs: number;
+}
+
+/**
+ * Thrown by a process whose shutdown (SIGTERM, Ctrl-C) was cut short by its ShutdownBound: Redis
+ * unreachable with nothing running, or the grace ran out. The message is the one line to log.
+ */
+export class ShutdownCutShortError extends ShoalError {
+  constructor(
+    readonly cut: ShutdownCut,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface ShutdownBoundOptions {
