@@ -7,7 +7,7 @@ import { UsageError } from "./errors.js";
 export { defineFlags, flag, type Flag, type FlagSet, type FlagSpec, type FlagValues } from "./flags/define.js";
 export { formatOptions } from "./flags/usage.js";
 export { parseFlags } from "./flags/parse.js";
-export { connectTimeoutMs, redisFlags, trialMemoryFlag, trialTimeoutFlag } from "./flags/common.js";
+export { connectTimeoutMs, redisFlags, shutdownGraceFlag, shutdownGraceMs, SIGNAL_EXIT_CODES, trialMemoryFlag, trialTimeoutFlag } from "./flags/common.js";
 
 /** Resolves and checks an objective module path: it must exist and be .js, .mjs or .ts. */
 export function checkObjectiveModule(resolved: string, command: string): string {

@@ -1,5 +1,5 @@
 import { checkIntegerOption, InvalidOptionError, type Logger, type Pruner, type Sampler, type StudyDirection } from "@shoal/core";
-import { checkKeyName, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_LEASE_TTL_MS, DEFAULT_PREFIX, DEFAULT_QUEUE } from "@shoal/redis";
+import { checkKeyName, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_COORDINATOR_SHUTDOWN_GRACE_MS, DEFAULT_LEASE_TTL_MS, DEFAULT_PREFIX, DEFAULT_QUEUE } from "@shoal/redis";
 
 /** How long a coordinator waits for a dead one's lease to run out, by default: one TTL and a second. */
 export const DEFAULT_LEASE_WAIT_MS = DEFAULT_LEASE_TTL_MS + 1000;
@@ -51,6 +51,12 @@ export interface CoordinatorOptions {
   showProgressBar?: boolean | undefined;
   /** Aborting it stops enqueueing; the coordinator returns once running trials are recorded. */
   signal?: AbortSignal | undefined;
+  /**
+   * How long a stop (the signal) waits for running trials: past it, or at once when Redis is
+   * unreachable and no trial runs, runCoordinator rejects with ShutdownCutShortError and leaves
+   * the running trials to the next coordinator. @default DEFAULT_COORDINATOR_SHUTDOWN_GRACE_MS (30 s)
+   */
+  shutdownGraceMs?: number | undefined;
 }
 
 /** CoordinatorOptions with every default applied and checked once. */
@@ -74,6 +80,7 @@ export interface CompiledCoordinatorOptions {
   logger: Logger | undefined;
   showProgressBar: boolean;
   signal: AbortSignal | undefined;
+  shutdownGraceMs: number;
 }
 
 /** Applies defaults and validates; errors name the option and the allowed range. */
@@ -102,5 +109,6 @@ export function compileCoordinatorOptions(o: CoordinatorOptions): CompiledCoordi
     logger: o.logger,
     showProgressBar: o.showProgressBar ?? false,
     signal: o.signal,
+    shutdownGraceMs: checkIntegerOption("shutdownGraceMs", Math.round(o.shutdownGraceMs ?? DEFAULT_COORDINATOR_SHUTDOWN_GRACE_MS), 0),
   };
 }

@@ -1,5 +1,5 @@
 import { createLogger, RandomSampler } from "@shoal/core";
-import { ShoalKeys } from "@shoal/redis";
+import { ShoalKeys, ShutdownCutShortError } from "@shoal/redis";
 import { useTestRedis, waitFor } from "@shoal/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { runCoordinator } from "./coordinator.js";
@@ -44,5 +44,44 @@ describe("runCoordinator through a Redis outage", () => {
     expect(lines.filter((l) => l.includes(`Redis at ${env.url} unreachable, retrying`))).toHaveLength(1);
     expect(lines.filter((l) => /^\s+at /.test(l))).toEqual([]);
     expect(printed).toEqual([]);
+  });
+});
+
+describe("runCoordinator stopped while Redis is unreachable", () => {
+  it("with no worker running its trials: rejects at once with ShutdownCutShortError, whatever the grace", async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ sink: { write: (text) => lines.push(...text.split("\n").filter((l) => l !== "")) } });
+    const keys = new ShoalKeys(env.prefix);
+    const stop = new AbortController();
+    const running = runCoordinator({
+      redisUrl: env.url,
+      prefix: env.prefix,
+      studyName: "cut",
+      trialBudget: 5,
+      sampler: new RandomSampler({ seed: 1 }),
+      logger,
+      signal: stop.signal,
+      shutdownGraceMs: 60_000,
+    });
+    const outcome = running.then(
+      () => null,
+      (error: unknown) => error,
+    );
+    await waitFor("2 trials enqueued", async () => (await env.redis.scard(keys.running("cut"))) === 2);
+    env.redis.on("error", () => undefined);
+    try {
+      await env.server.down();
+      await waitFor("the outage seen", () => lines.some((l) => l.includes("unreachable, retrying")), { timeoutMs: 15_000 });
+      const abortedAt = Date.now();
+      stop.abort();
+      const error = await outcome;
+      expect(Date.now() - abortedAt).toBeLessThan(1000);
+      expect(error).toBeInstanceOf(ShutdownCutShortError);
+      const cut = error as ShutdownCutShortError;
+      expect(cut.cut).toMatchObject({ reason: "unreachable", running: 0, redisDown: true, graceMs: 60_000 });
+      expect(cut.message).toContain(`no worker runs a trial of study "cut": exiting now; 2 trials left for recovery`);
+    } finally {
+      await env.server.up();
+    }
   });
 });

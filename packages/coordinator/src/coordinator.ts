@@ -9,9 +9,14 @@ import {
   isConnectionFailure,
   parsePayload,
   readStudyLease,
+  redactRedisUrl,
   RedisOutageLog,
   RedisStorage,
   ShoalKeys,
+  ShutdownBound,
+  ShutdownCutShortError,
+  trialCount,
+  type ShutdownCut,
   StudyDataLostError,
   StudyLease,
   StudyLeaseError,
@@ -60,6 +65,9 @@ const RECONCILE_AT_ONCE = 64;
  */
 const STUDY_CHECK_INTERVAL_MS = 1000;
 
+/** A shutdown cut short still flushes and gives its lease back when Redis answers, for at most this long. */
+const CUT_SHORT_CLOSE_MS = 2000;
+
 type Finished = { jobId: string; result: unknown } | { jobId: string; failedReason: string };
 
 /**
@@ -79,10 +87,15 @@ export type CoordinatorState = "starting" | "running" | "draining" | "stopped";
 export async function runCoordinator(options: CoordinatorOptions): Promise<Study> {
   const o = compileCoordinatorOptions(options);
   const coordinator = new Coordinator(o);
-  o.signal?.addEventListener("abort", () => coordinator.stop(), { once: true });
-  if (o.signal?.aborted) coordinator.stop();
+  // Only a stop asked for from outside is bounded: a lost lease still waits for its running trials.
+  const interrupt = (): void => {
+    coordinator.stop();
+    coordinator.boundShutdown();
+  };
+  o.signal?.addEventListener("abort", interrupt, { once: true });
+  if (o.signal?.aborted) interrupt();
   try {
-    return await coordinator.run();
+    return await coordinator.runBounded();
   } finally {
     await coordinator.close();
   }
@@ -110,6 +123,14 @@ class Coordinator {
   /** The study stopped early, and took back its queued trials unless its lease was lost: done once. */
   private withdrew = false;
   private studyCheckedAt = 0;
+  private study: Study | null = null;
+  /** Trials the workers said they run (slots - free, all of this queue's workers), at the last read. */
+  private busySlots = 0;
+  private bound: ShutdownBound | null = null;
+  /** Set when the shutdown was cut short: close() then disconnects rather than wait on Redis. */
+  private cut: ShutdownCut | null = null;
+  private rejectCut!: (error: Error) => void;
+  private readonly cutShort = new Promise<never>((_, reject) => (this.rejectCut = reject));
 
   constructor(private readonly o: CompiledCoordinatorOptions) {
     this.keys = new ShoalKeys(o.prefix);
@@ -128,6 +149,55 @@ class Coordinator {
   stop(): void {
     this.stopRequested = true;
     this.wake?.();
+  }
+
+  /**
+   * Bounds the stop: gives up on the running trials when the grace (shutdownGraceMs) runs out, or
+   * at once when Redis is unreachable and no worker runs one (ShutdownBound); runBounded then
+   * rejects with ShutdownCutShortError, whose message says what was left for recovery.
+   */
+  boundShutdown(): void {
+    if (this.bound || this.state === "stopped") return;
+    this.bound = new ShutdownBound({ graceMs: this.o.shutdownGraceMs, outages: this.outages, running: () => this.trialsOnWorkers() });
+    void this.bound.cut.then((cut) => {
+      this.cut = cut;
+      this.rejectCut(new ShutdownCutShortError(cut, this.cutShortMessage(cut)));
+    });
+  }
+
+  /**
+   * The trials a stopping coordinator waits for: its RUNNING ones that workers run. A RUNNING trial
+   * only queued needs no coordinator (its job waits in Redis for the next one), and which are
+   * queued cannot be asked while Redis is down, so the workers' last announced busy slots bound
+   * it. Stale, that can only make the coordinator leave early a trial the next one records.
+   */
+  private trialsOnWorkers(): number {
+    return this.study === null ? 0 : Math.min(countTrials(this.study).running, this.busySlots);
+  }
+
+  private cutShortMessage(cut: ShutdownCut): string {
+    const name = this.o.studyName;
+    const running = this.study === null ? 0 : countTrials(this.study).running;
+    const resume = `run the same shoal optimize again to resume study "${name}"`;
+    if (cut.reason === "unreachable") {
+      return (
+        `Interrupted while Redis at ${redactRedisUrl(this.o.redisUrl)} is unreachable and no worker runs a trial of study "${name}": ` +
+        `exiting now; ${trialCount(running)} left for recovery (queued, their jobs stay in Redis); ${resume}.`
+      );
+    }
+    return (
+      `Shutdown grace (--shutdown-grace ${cut.graceMs / 1000} s) ran out${cut.redisDown ? ` with Redis at ${redactRedisUrl(this.o.redisUrl)} unreachable` : ""}: ` +
+      `exiting with ${trialCount(running)} of study "${name}" still RUNNING, left for recovery; ${resume}, which records ` +
+      `their results as their workers return them (a worker that died meanwhile has its trial run again).`
+    );
+  }
+
+  /** run(), raced against the bound of a stop (boundShutdown). */
+  async runBounded(): Promise<Study> {
+    const loop = this.run();
+    // Cut short, the loop is abandoned: its awaits reject once close() disconnects, unheard.
+    loop.catch(() => undefined);
+    return Promise.race([loop, this.cutShort]);
   }
 
   async run(): Promise<Study> {
@@ -150,6 +220,7 @@ class Coordinator {
       ...(o.pruner ? { pruner: o.pruner } : {}),
       ...(o.logger ? { logger: o.logger } : {}),
     });
+    this.study = study;
     if (o.objectiveId) await this.storage.setStudyObjective(o.studyName, o.objectiveId);
 
     this.queue = new Queue(o.queue, { connection: this.queueRedis, prefix: o.prefix });
@@ -192,6 +263,7 @@ class Coordinator {
         if (!canStart) {
           this.state = "draining";
           if (running === 0) break;
+          await this.readWorkers();
         } else {
           await this.topUp(study, o.trialBudget - used, running);
         }
@@ -286,11 +358,7 @@ class Coordinator {
    */
   private async topUp(study: Study, remaining: number, inFlight: number): Promise<void> {
     const queue = this.queue as Queue;
-    if (Date.now() - this.slotsReadAt > 500) {
-      const workers = await listWorkers(this.redis, this.keys, this.o.queue);
-      this.totalSlots = workers.reduce((sum, w) => sum + (w.state === "running" ? w.slots : 0), 0);
-      this.slotsReadAt = Date.now();
-    }
+    await this.readWorkers();
     // Deep only once the study knows its parameters: before, a job would carry none for its
     // worker's thread to answer, nor for a withdrawn trial to keep.
     const deep = study.sampler.ignoresHistory && Object.keys(study.storage.getParamDistributions(study.studyId)).length > 0;
@@ -306,6 +374,18 @@ class Coordinator {
       batch.map(({ number, proposal }) => trialJobData(study, number, proposal, this.o.objectiveId, this.o.seed)),
       JOB_OPTIONS,
     );
+  }
+
+  /**
+   * The workers' slots, free and busy, as they announce them, read at most every 500 ms: for
+   * topUp, and while draining for the stop's bound (trialsOnWorkers).
+   */
+  private async readWorkers(): Promise<void> {
+    if (Date.now() - this.slotsReadAt <= 500) return;
+    const workers = await listWorkers(this.redis, this.keys, this.o.queue);
+    this.totalSlots = workers.reduce((sum, w) => sum + (w.state === "running" ? w.slots : 0), 0);
+    this.busySlots = workers.reduce((sum, w) => sum + Math.max(0, w.slots - w.free), 0);
+    this.slotsReadAt = Date.now();
   }
 
   /**
@@ -418,12 +498,33 @@ class Coordinator {
 
   async close(): Promise<void> {
     this.state = "stopped";
-    this.outcomes?.close();
+    this.bound?.cancel();
+    void this.outcomes?.close();
+    if (this.cut) return this.closeCutShort();
     await this.queue?.close().catch(() => undefined);
     await this.storage.flush().catch(() => undefined);
     await this.lease?.release().catch(() => undefined);
     this.eventsRedis.disconnect();
     await this.queueRedis.quit().catch(() => undefined);
     await this.redis.quit().catch(() => undefined);
+  }
+
+  /**
+   * A close that must not wait on Redis: when it answers, the last writes and the lease (so the
+   * next coordinator starts at once) within CUT_SHORT_CLOSE_MS; then every connection is dropped,
+   * whatever is still in its offline queue.
+   */
+  private async closeCutShort(): Promise<void> {
+    const lease = this.lease;
+    const tidy = async (): Promise<void> => {
+      await this.storage.flush();
+      await lease?.release();
+    };
+    let timer: NodeJS.Timeout | undefined;
+    if (this.outages.down) void lease?.release().catch(() => undefined); // stops its renewals; the lease runs out
+    else await Promise.race([tidy().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, CUT_SHORT_CLOSE_MS)))]);
+    clearTimeout(timer);
+    for (const r of [this.eventsRedis, this.queueRedis, this.redis]) r.disconnect();
+    void this.queue?.close().catch(() => undefined);
   }
 }

@@ -1,6 +1,7 @@
 import { createRedisConnection } from "@shoal/redis";
 import { useCluster } from "@shoal/testing/cluster";
 import { UnrecoverableError, Worker } from "bullmq";
+import { waitFor } from "@shoal/testing";
 import { describe, expect, it } from "vitest";
 import { JobOutcomeReader, type JobOutcome } from "./job-outcomes.js";
 
@@ -54,7 +55,7 @@ describe("JobOutcomeReader", () => {
       { jobId: "mine.2", failedReason: "no good: mine.2" },
       { jobId: "mine.5", returnvalue: JSON.stringify({ number: 5 }) },
     ]);
-    reader.close();
+    await reader.close();
     connection.disconnect();
     await worker.close();
     workerConnection.disconnect();
@@ -81,9 +82,28 @@ describe("JobOutcomeReader", () => {
     expect(second.at - first.at).toBeGreaterThanOrEqual(1000);
     // Both in that one read (the next would come another interval later).
     expect(third.at - second.at).toBeLessThan(500);
-    reader.close();
+    await reader.close();
     connection.disconnect();
     await worker.close();
     workerConnection.disconnect();
+  });
+
+  it("close() ends a read that waits on a Redis that is down (a disconnect never settles it)", async () => {
+    const c = await env.cluster();
+    const redis = createRedisConnection(c.url);
+    redis.on("error", () => undefined);
+    const reader = new JobOutcomeReader(redis, c.keys.queueEvents("trials"), "mine.", () => undefined);
+    await reader.start();
+    try {
+      await env.server().down();
+      await waitFor("the connection down", () => redis.status !== "ready");
+      redis.disconnect();
+      const closedAt = Date.now();
+      // Not its stuck-read timer (6 s): close() itself ends the wait.
+      await reader.close();
+      expect(Date.now() - closedAt).toBeLessThan(1000);
+    } finally {
+      await env.server().up();
+    }
   });
 });

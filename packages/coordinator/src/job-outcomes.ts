@@ -41,6 +41,9 @@ type StreamEntry = [id: Buffer, fields: Buffer[]];
 export class JobOutcomeReader {
   private lastId = "0-0";
   private closed = false;
+  /** Ends the wait of the read in flight: a command queued while Redis is down never settles after a disconnect. */
+  private unstick: (() => void) | null = null;
+  private loop: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly redis: Redis,
@@ -54,12 +57,17 @@ export class JobOutcomeReader {
   async start(): Promise<void> {
     const last = await this.redis.xrevrange(this.streamKey, "+", "-", "COUNT", 1);
     this.lastId = last[0]?.[0] ?? "0-0";
-    void this.run();
+    this.loop = this.run();
   }
 
-  /** Stops after the read in flight (disconnecting the connection ends that one at once). */
-  close(): void {
+  /**
+   * Stops after the read in flight (disconnecting the connection ends that one at once; while
+   * Redis is down, close() does); resolves once reading has stopped.
+   */
+  close(): Promise<void> {
     this.closed = true;
+    this.unstick?.();
+    return this.loop;
   }
 
   private async run(): Promise<void> {
@@ -94,8 +102,12 @@ export class JobOutcomeReader {
       let timer: NodeJS.Timeout | undefined;
       const stuck = new Promise<"stuck">((resolve) => {
         timer = setTimeout(() => resolve("stuck"), STUCK_MS);
+        this.unstick = () => resolve("stuck");
       });
-      const reply = await Promise.race([xread, stuck]).finally(() => clearTimeout(timer));
+      const reply = await Promise.race([xread, stuck]).finally(() => {
+        clearTimeout(timer);
+        this.unstick = null;
+      });
       if (reply !== "stuck") return reply;
       if (this.closed) return null;
       if (this.redis.status === "ready") this.redis.disconnect(true);

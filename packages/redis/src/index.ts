@@ -53,4 +53,13 @@ export {
   type AnnouncementRefresh,
   type WorkerAnnouncement,
 } from "./worker-announcements.js";
+export {
+  DEFAULT_COORDINATOR_SHUTDOWN_GRACE_MS,
+  DEFAULT_WORKER_SHUTDOWN_GRACE_MS,
+  ShutdownBound,
+  ShutdownCutShortError,
+  trialCount,
+  type ShutdownBoundOptions,
+  type ShutdownCut,
+} from "./shutdown-bound.js";
 export { readTrialRunner, startTrialJob, type StudyPresence, type TrialJobStart } from "./trial-job-start.js";

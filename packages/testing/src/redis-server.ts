@@ -20,6 +20,14 @@ export interface TestRedis {
    * (the default) it comes back with its data; spawned with `persistence: "none"`, empty.
    */
   restart(downMs?: number): Promise<void>;
+  /**
+   * Kills the server and leaves it down, its data dir kept, until up() starts it again on the same
+   * port (with its data under AOF). Spawned servers only: for a test of what runs while Redis is
+   * down for as long as the test needs, not for a fixed time.
+   */
+  down(): Promise<void>;
+  /** Starts again a server that down() stopped (nothing when it is up); resolves once it answers. */
+  up(): Promise<void>;
 }
 
 /** Options of startTestRedis. */
@@ -107,6 +115,12 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
       async restart() {
         throw new Error("restart needs a Redis this test owns: start it with { own: true }");
       },
+      async down() {
+        throw new Error("down needs a Redis this test owns: start it with { own: true }");
+      },
+      async up() {
+        throw new Error("up needs a Redis this test owns: start it with { own: true }");
+      },
     };
   }
   if (!options.own && (await dockerAnswers())) {
@@ -122,6 +136,12 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
       },
       async restart() {
         await container.restart();
+      },
+      async down() {
+        throw new Error("down needs a spawned redis-server (no Docker engine, or REDIS_URL unset)");
+      },
+      async up() {
+        throw new Error("up needs a spawned redis-server (no Docker engine, or REDIS_URL unset)");
       },
     };
   }
@@ -146,7 +166,8 @@ async function spawnRedisServer(prefix: string, persistence: "aof" | "none", pas
   };
   const kill = async () => {
     const c = child;
-    if (!c || c.exitCode !== null) return;
+    // Killed by a signal, a child has no exit code but a signal code.
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       c.once("exit", () => resolve());
       c.kill("SIGKILL");
@@ -164,6 +185,12 @@ async function spawnRedisServer(prefix: string, persistence: "aof" | "none", pas
     async restart(downMs = 500) {
       await kill();
       await new Promise((r) => setTimeout(r, downMs));
+      await start();
+    },
+    down: kill,
+    async up() {
+      const c = child as ChildProcess | null;
+      if (c && c.exitCode === null && c.signalCode === null) return; // up already
       await start();
     },
   };

@@ -93,6 +93,16 @@ describe("shoal optimize flags", () => {
     );
   });
 
+  it("bounds a coordinator's shutdown by --shutdown-grace (default 30 s), and refuses it without --redis", () => {
+    const cluster = ["--redis", "redis://h", "--study", "s", "--trials", "5"];
+    expect(parseOptimizeArgs(cluster)?.redis?.shutdownGraceMs).toBe(30_000);
+    expect(parseOptimizeArgs([...cluster, "--shutdown-grace", "1.5"])?.redis?.shutdownGraceMs).toBe(1500);
+    expect(() => parseOptimizeArgs([...cluster, "--shutdown-grace", "0"])).toThrow("--shutdown-grace must be a number of seconds > 0");
+    expect(() => parseOptimizeArgs([objective, "--trials", "5", "--shutdown-grace", "3"], process.cwd(), {})).toThrow(
+      "--shutdown-grace needs --redis (or $SHOAL_REDIS_URL).",
+    );
+  });
+
   it("takes --storage FILE in the embedded mode, and refuses it with --redis or without a module", () => {
     const cmd = parseOptimizeArgs([path.resolve(objective), "--trials", "5", "--storage", "study.jsonl", "--study", "s"], "/work/x");
     expect(cmd).toMatchObject({ journal: "/work/x/study.jsonl", redis: undefined, studyName: "s", nTrials: 5 });

@@ -3,7 +3,7 @@ import path from "node:path";
 import { createLogger, createStudy, NSGAIISampler, RandomSampler, studyToJson, TPESampler, type Logger, type Sampler, type Study, type StudyDirection } from "@shoal/core";
 import { DEFAULT_LEASE_WAIT_MS, runCoordinator } from "@shoal/coordinator";
 import { JournalFileStorage } from "@shoal/journal";
-import { DEFAULT_PREFIX, DEFAULT_QUEUE, objectiveIdOf, redactRedisUrl } from "@shoal/redis";
+import { DEFAULT_COORDINATOR_SHUTDOWN_GRACE_MS, DEFAULT_PREFIX, DEFAULT_QUEUE, objectiveIdOf, redactRedisUrl, ShutdownCutShortError } from "@shoal/redis";
 import { optimizeLocally } from "@shoal/worker";
 import { NoCompletedTrialError, UsageError } from "../errors.js";
 import {
@@ -15,6 +15,9 @@ import {
   parseFlags,
   parseRedisFlag,
   redisFlags,
+  shutdownGraceFlag,
+  shutdownGraceMs,
+  SIGNAL_EXIT_CODES,
   trialMemoryFlag,
   trialTimeoutFlag,
   type FlagValues,
@@ -22,6 +25,7 @@ import {
 import { formatSummary, noCompletedTrialDetail } from "../output/summary.js";
 import { clusterModeLine, clusterReason, embeddedModeLine, resolveClusterTarget, unusedRedisUrlNote, type ClusterTarget } from "./optimize-mode.js";
 import { trialsToCsv } from "../output/trials-csv.js";
+import { exitSoonAfterCutShort } from "./cut-short-exit.js";
 
 const optimizeFlags = defineFlags({
   trials: flag.int({ value: "N", min: 0, help: "number of trials to run (N >= 0)" }),
@@ -68,6 +72,11 @@ const optimizeFlags = defineFlags({
       "died to run out, as after a crash and restart; 0 = fail at once. A live\n" +
       "coordinator renews its lease: a second one exits at once with an error",
   }),
+  "shutdown-grace": shutdownGraceFlag(
+    `after SIGTERM or Ctrl-C, wait at most S seconds (default ${DEFAULT_COORDINATOR_SHUTDOWN_GRACE_MS / 1000}) for the running\n` +
+      "trials; then, or at once with Redis unreachable and no trial on a worker,\n" +
+      `exit ${SIGNAL_EXIT_CODES.SIGTERM} (${SIGNAL_EXIT_CODES.SIGINT} for Ctrl-C), leaving them to the study's next coordinator`,
+  ),
 });
 
 type OptimizeFlags = FlagValues<typeof optimizeFlags>;
@@ -110,6 +119,8 @@ export interface OptimizeCommand {
         leaseWaitSeconds: OptimizeFlags["lease-wait"];
         /** The first connection's bound (--connect-timeout). */
         connectTimeoutMs: number;
+        /** How long SIGTERM or Ctrl-C waits for running trials (--shutdown-grace). */
+        shutdownGraceMs: number;
       }
     | undefined;
   /** The journal file of the embedded study (--storage), resolved; undefined: in memory. */
@@ -160,7 +171,7 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
       if (values[name] !== undefined) throw new UsageError(`--${name} belongs to the workers ${why}: shoal worker --${name} ${value}.`, "optimize");
     }
   } else {
-    for (const name of ["prefix", "queue", "lease-wait", "connect-timeout"] as const) {
+    for (const name of ["prefix", "queue", "lease-wait", "connect-timeout", "shutdown-grace"] as const) {
       if (values[name] !== undefined) throw new UsageError(`--${name} needs --redis (or $SHOAL_REDIS_URL).`, "optimize");
     }
   }
@@ -180,6 +191,7 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
             queue: values.queue,
             leaseWaitSeconds: values["lease-wait"],
             connectTimeoutMs: connectTimeoutMs(values["connect-timeout"]),
+            shutdownGraceMs: shutdownGraceMs(values["shutdown-grace"], DEFAULT_COORDINATOR_SHUTDOWN_GRACE_MS),
           },
     journal: values.storage === undefined ? undefined : path.resolve(cwd, values.storage),
     nTrials: values.trials,
@@ -325,13 +337,20 @@ async function runCoordinatorCommand(
     }),
   );
   const abort = new AbortController();
-  const onSignal = (): void => {
-    logger.warn("Interrupted: no new trials are enqueued; waiting for the running ones (Ctrl-C again to quit now).");
+  let signal: keyof typeof SIGNAL_EXIT_CODES = "SIGTERM";
+  const onSignal = (received: keyof typeof SIGNAL_EXIT_CODES): void => {
+    signal = received;
+    logger.warn(
+      `Interrupted: no new trials are enqueued; waiting up to ${redis.shutdownGraceMs / 1000} s for the running ones ` +
+        "(--shutdown-grace; Ctrl-C again to quit now).",
+    );
     abort.abort();
-    process.once("SIGINT", () => process.exit(130));
+    process.once("SIGINT", () => process.exit(SIGNAL_EXIT_CODES.SIGINT));
   };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  const onSigint = (): void => onSignal("SIGINT");
+  const onSigterm = (): void => onSignal("SIGTERM");
+  process.once("SIGINT", onSigint);
+  process.once("SIGTERM", onSigterm);
   try {
     const study = await runCoordinator({
       redisUrl: redis.url,
@@ -349,11 +368,19 @@ async function runCoordinatorCommand(
       logger,
       showProgressBar: command.showProgressBar,
       signal: abort.signal,
+      shutdownGraceMs: redis.shutdownGraceMs,
     });
     await finish(study, command.outDir);
     return 0;
+  } catch (error) {
+    // Interrupted, and the wait for the running trials cut short: no summary (the study goes on), one line.
+    if (!(error instanceof ShutdownCutShortError)) throw error;
+    const { reason, running, redisDown } = error.cut;
+    logger.warn({ event: "shutdown_cut_short", signal, reason, running, redisDown }, error.message);
+    exitSoonAfterCutShort(SIGNAL_EXIT_CODES[signal]);
+    return SIGNAL_EXIT_CODES[signal];
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigterm);
   }
 }

@@ -13,6 +13,12 @@ describe("shoal worker flags", () => {
     expect(parseWorkerArgs(base, process.cwd(), {})?.trialMemoryMb).toBeUndefined();
   });
 
+  it("bounds the shutdown by --shutdown-grace S (default 8 s, under docker stop's 10 s)", () => {
+    expect(parseWorkerArgs(base, process.cwd(), {})?.shutdownGraceMs).toBe(8000);
+    expect(parseWorkerArgs([...base, "--shutdown-grace", "2.5"], process.cwd(), {})?.shutdownGraceMs).toBe(2500);
+    expect(() => parseWorkerArgs([...base, "--shutdown-grace", "0"], process.cwd(), {})).toThrow("--shutdown-grace must be a number of seconds > 0");
+  });
+
   it.each([
     [["--trial-memory", "31"], '--trial-memory must be a whole number from 32 to 65536, got "31".'],
     [["--trial-memory", "65537"], '--trial-memory must be a whole number from 32 to 65536, got "65537".'],

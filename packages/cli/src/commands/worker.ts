@@ -1,8 +1,9 @@
 import path from "node:path";
 import { createLogger } from "@shoal/core";
-import { resolveRedisUrl } from "@shoal/redis";
+import { DEFAULT_WORKER_SHUTDOWN_GRACE_MS, resolveRedisUrl } from "@shoal/redis";
 import { QueueWorker, STUDY_MISSING_GIVE_UP_MS } from "@shoal/worker";
 import { UsageError } from "../errors.js";
+import { exitSoonAfterCutShort } from "./cut-short-exit.js";
 import {
   checkObjectiveModule,
   connectTimeoutMs,
@@ -12,6 +13,9 @@ import {
   parseFlags,
   parseRedisFlag,
   redisFlags,
+  shutdownGraceFlag,
+  shutdownGraceMs,
+  SIGNAL_EXIT_CODES,
   trialMemoryFlag,
   trialTimeoutFlag,
   type FlagValues,
@@ -47,6 +51,12 @@ const workerFlags = defineFlags({
       "long for its coordinator to restore it, then are refused (default {default});\n" +
       "a job of a study that was never there is refused at once",
   }),
+  "shutdown-grace": shutdownGraceFlag(
+    `after SIGTERM or Ctrl-C, give putting running trials back in the queue at\n` +
+      `most S seconds (default ${DEFAULT_WORKER_SHUTDOWN_GRACE_MS / 1000}, under docker stop's 10); then, or at once with\n` +
+      `Redis unreachable and no trial held, exit ${SIGNAL_EXIT_CODES.SIGTERM} (${SIGNAL_EXIT_CODES.SIGINT} for Ctrl-C), the trials\n` +
+      "not put back taken back by other workers after --lock-duration",
+  ),
   id: flag.text({ value: "NAME", pattern: /^[A-Za-z0-9._-]+$/, rule: "may hold letters, digits, '.', '_' and '-'", help: "this worker's name (default <host>-<pid>)" }),
   "log-format": redisFlags["log-format"],
 });
@@ -58,7 +68,9 @@ export const WORKER_USAGE = `Usage: shoal worker <objective-module> --redis URL 
 Takes trial jobs from Redis and runs them, each in its own worker thread. Jobs stamped for another
 objective module are refused, and so are stray ones (for a finished trial, or a trial or study
 that is not in Redis). One live worker per --id: a second one is refused. SIGTERM (or Ctrl-C):
-stop taking jobs, put running trials back in the queue at once, exit.
+stop taking jobs, put running trials back in the queue at once, exit 0. While Redis is
+unreachable that cannot be done: an idle worker exits at once, one running trials after
+--shutdown-grace, leaving them for recovery (exit 143, or 130 for Ctrl-C).
 
 ${formatOptions(workerFlags, 24)}`;
 
@@ -80,6 +92,8 @@ export interface WorkerCommand {
   logFormat: WorkerFlags["log-format"];
   /** The first connection's bound (--connect-timeout). */
   connectTimeoutMs: number;
+  /** How long SIGTERM or Ctrl-C may take to put running trials back (--shutdown-grace). */
+  shutdownGraceMs: number;
 }
 
 /** Validates `shoal worker` arguments; null for --help. */
@@ -109,18 +123,22 @@ export function parseWorkerArgs(argv: readonly string[], cwd = process.cwd(), en
     workerId: values.id,
     logFormat: values["log-format"],
     connectTimeoutMs: connectTimeoutMs(values["connect-timeout"]),
+    shutdownGraceMs: shutdownGraceMs(values["shutdown-grace"], DEFAULT_WORKER_SHUTDOWN_GRACE_MS),
   };
 }
 
 /**
  * Runs a worker until SIGTERM or SIGINT, then drains it. Exits 1 when its --id is another live
- * worker's (at start: WorkerIdTakenError; while it runs: the worker logged it and stopped).
+ * worker's (at start: WorkerIdTakenError; while it runs: the worker logged it and stopped); 143
+ * (SIGTERM) or 130 (SIGINT) when the drain was cut short (QueueWorker.cutShort, which it logged).
  */
 export async function runWorker(command: WorkerCommand): Promise<number> {
   const logger = createLogger({ format: command.logFormat });
   const worker = new QueueWorker({ ...command, logger });
+  let signalled: keyof typeof SIGNAL_EXIT_CODES | null = null;
   const stopped = new Promise<void>((resolve) => {
-    const onSignal = (signal: string): void => {
+    const onSignal = (signal: keyof typeof SIGNAL_EXIT_CODES): void => {
+      signalled = signal;
       logger.info({ event: "worker_signal", signal }, `${signal}: no new trials; running ones go back to the queue.`);
       worker.stop().then(resolve, resolve);
     };
@@ -129,5 +147,11 @@ export async function runWorker(command: WorkerCommand): Promise<number> {
   });
   await worker.start();
   await Promise.race([stopped, worker.stopped]);
-  return worker.idTaken === null ? 0 : 1;
+  if (worker.idTaken !== null) return 1;
+  if (worker.cutShort !== null && signalled !== null) {
+    const code = SIGNAL_EXIT_CODES[signalled];
+    exitSoonAfterCutShort(code);
+    return code;
+  }
+  return 0;
 }

@@ -21,6 +21,22 @@ export const redisFlags = {
   "log-format": flag.choice({ value: "FORMAT", choices: ["pretty", "json"], default: "pretty", help: "pretty (default) or json" }),
 };
 
+/**
+ * `--shutdown-grace S`, a command's bound on its shutdown after SIGTERM or Ctrl-C. Each command
+ * words its help (what it waits for, what it leaves) and has its own default.
+ */
+export function shutdownGraceFlag(help: string) {
+  return flag.positiveNumber({ value: "S", unit: "seconds", help });
+}
+
+/** Exit codes of a shutdown cut short, as a shell reports a process its signal killed (128 + the signal's number). */
+export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/** The shutdown's bound in ms: `--shutdown-grace S`, else the command's default. */
+export function shutdownGraceMs(seconds: number | undefined, defaultMs: number): number {
+  return seconds === undefined ? defaultMs : Math.round(seconds * 1000);
+}
+
 /** A trial's time limit, enforced by whichever process runs the trial. */
 export const trialTimeoutFlag = flag.positiveNumber({ value: "S", unit: "seconds", help: "fail a trial that runs longer than S seconds" });
 

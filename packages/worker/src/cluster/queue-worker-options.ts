@@ -1,5 +1,5 @@
 import { checkIntegerOption, type Logger, type Pruner } from "@shoal/core";
-import { checkKeyName, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_PREFIX, DEFAULT_QUEUE } from "@shoal/redis";
+import { checkKeyName, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_PREFIX, DEFAULT_QUEUE, DEFAULT_WORKER_SHUTDOWN_GRACE_MS } from "@shoal/redis";
 
 /**
  * A job whose study hash is missing or partial (Redis lost the study; its coordinator restores it
@@ -52,6 +52,13 @@ export interface QueueWorkerOptions {
    * @default DEFAULT_CONNECT_TIMEOUT_MS (5 s)
    */
   connectTimeoutMs?: number | undefined;
+  /**
+   * How long stop() may take to put the running trials back in the queue: past it, or at once when
+   * Redis is unreachable and this worker holds no job, it gives up (`cutShort` says so) and the
+   * trials it held come back by BullMQ's stalled-job check once their locks run out.
+   * @default DEFAULT_WORKER_SHUTDOWN_GRACE_MS (8 s, under docker stop's 10 s)
+   */
+  shutdownGraceMs?: number | undefined;
   logger?: Logger | undefined;
 }
 
@@ -72,6 +79,7 @@ export interface CompiledQueueWorkerOptions {
   pruner: Pruner | undefined;
   workerId: string | undefined;
   connectTimeoutMs: number;
+  shutdownGraceMs: number;
   logger: Logger | undefined;
 }
 
@@ -93,6 +101,7 @@ export function compileQueueWorkerOptions(o: QueueWorkerOptions): CompiledQueueW
     pruner: o.pruner,
     workerId: o.workerId,
     connectTimeoutMs: checkIntegerOption("connectTimeoutMs", Math.round(o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS), 1),
+    shutdownGraceMs: checkIntegerOption("shutdownGraceMs", Math.round(o.shutdownGraceMs ?? DEFAULT_WORKER_SHUTDOWN_GRACE_MS), 0),
     logger: o.logger,
   };
 }

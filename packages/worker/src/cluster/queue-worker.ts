@@ -20,13 +20,16 @@ import {
   redactRedisUrl,
   RedisOutageLog,
   ShoalKeys,
+  ShutdownBound,
   startTrialJob,
+  trialCount,
   trialJobId,
   trialJobSchema,
   WorkerIdClaim,
   WorkerIdTakenError,
   writeIntermediateValue,
   type AnnouncementRefresh,
+  type ShutdownCut,
   type TrialJob,
   type TrialResult,
   type WorkerAnnouncement,
@@ -122,6 +125,13 @@ export class QueueWorker {
   /** Per study whose hash was found missing: since when its jobs are put back (one episode). */
   private readonly studyMissingSince = new Map<string, number>();
   private readonly loggedGoneJobs = new Set<string>();
+  /**
+   * Jobs this worker holds: from the processor's start until BullMQ has saved their end in Redis
+   * (its "completed" or "failed" event), or until the processor put them back itself. What a stop
+   * waits for: a trial whose result is not saved yet is not done.
+   */
+  private readonly heldJobs = new Set<string>();
+  private cut: ShutdownCut | null = null;
 
   constructor(options: QueueWorkerOptions) {
     this.o = compileQueueWorkerOptions(options);
@@ -187,7 +197,9 @@ export class QueueWorker {
       maxStalledCount: this.o.maxStalledCount,
       autorun: false,
     });
+    this.worker.on("completed", (job) => this.heldJobs.delete(job.id ?? "?"));
     this.worker.on("failed", (job, error) => {
+      if (job) this.heldJobs.delete(job.id ?? "?");
       if (error instanceof StrayJobError) {
         const { jobId, studyName: study, trialNumber: number, reason } = error;
         this.logger.error({ event: "job_refused", jobId, study, number, stray: reason, reason: error.message }, `Job ${jobId} refused: ${error.message}`);
@@ -229,13 +241,52 @@ export class QueueWorker {
     );
   }
 
+  /** Set when stop() was cut short (see shutdownGraceMs): why, and how many trials it left for recovery. */
+  get cutShort(): ShutdownCut | null {
+    return this.cut;
+  }
+
   /**
    * Stops taking jobs, puts running trials back in the queue at once (no attempt used: they were
-   * not the trial's fault), closes threads and connections.
+   * not the trial's fault), closes threads and connections. Bounded: see shutdownGraceMs.
    */
   stop(): Promise<void> {
-    this.stopping ??= this.drain();
+    this.stopping ??= this.boundedDrain();
     return this.stopping;
+  }
+
+  /**
+   * drain() talks to Redis at every step, and while Redis is down each step waits in the offline
+   * queue: raced against a ShutdownBound, which gives up at once when Redis is unreachable and no
+   * job is held, else once the grace runs out.
+   */
+  private async boundedDrain(): Promise<void> {
+    const bound = new ShutdownBound({ graceMs: this.o.shutdownGraceMs, outages: this.outages, running: () => this.heldJobs.size });
+    const drained = this.drain();
+    const cut = await Promise.race([drained.then(() => null), bound.cut]);
+    bound.cancel();
+    if (cut === null) return;
+    drained.catch(() => undefined); // abandoned: its awaits reject as the connections drop
+    this.cut = cut;
+    this.state = "stopped";
+    if (this.announceTimer) clearInterval(this.announceTimer);
+    const held = this.heldJobs.size;
+    // Terminates the trial threads (their results could not be saved anyway); BullMQ's own blocking
+    // connection is closed with the Worker, not waited for.
+    void this.runner?.close().catch(() => undefined);
+    void this.worker?.close(true).catch(() => undefined);
+    this.redis.disconnect();
+    this.workerRedis.disconnect();
+    const where = redactRedisUrl(this.o.redisUrl);
+    this.logger.warn(
+      { event: "worker_cut_short", worker: this.id, reason: cut.reason, left: held, redisDown: cut.redisDown },
+      cut.reason === "unreachable"
+        ? `Worker ${this.id} stopped at once: Redis at ${where} is unreachable and it held no trial.`
+        : `Worker ${this.id} stopped after its shutdown grace (--shutdown-grace ${cut.graceMs / 1000} s)` +
+          `${cut.redisDown ? ` with Redis at ${where} unreachable` : ""}: ${trialCount(held)} left for recovery ` +
+          "(taken back by another worker once the lock runs out, after --lock-duration).",
+    );
+    this.resolveStopped();
   }
 
   private async drain(): Promise<void> {
@@ -247,15 +298,29 @@ export class QueueWorker {
     await this.runner?.close();
     await this.worker?.close();
     if (this.announceTimer) clearInterval(this.announceTimer);
+    if (this.cut) return;
     this.state = "stopped";
     await this.claim?.withdraw().catch(() => undefined);
     await this.redis.quit().catch(() => undefined);
     await this.workerRedis.quit().catch(() => undefined);
+    if (this.cut) return;
     this.logger.info({ event: "worker_stopped", worker: this.id }, `Worker ${this.id} stopped.`);
     this.resolveStopped();
   }
 
   private async process(job: Job, token?: string): Promise<TrialResult> {
+    const id = job.id ?? "?";
+    this.heldJobs.add(id);
+    try {
+      return await this.processHeld(job, token);
+    } catch (error) {
+      // Put back by the processor itself (moveToWait, moveToDelayed): no longer this worker's.
+      if (error instanceof WaitingError || error instanceof DelayedError) this.heldJobs.delete(id);
+      throw error;
+    }
+  }
+
+  private async processHeld(job: Job, token?: string): Promise<TrialResult> {
     let data: TrialJob;
     try {
       data = parsePayload(`trial job ${job.id ?? "?"}`, trialJobSchema, job.data);
