@@ -9,7 +9,7 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createLogger, createStudy, hypervolume, NSGAIISampler, optunaTPEDefaults, RandomSampler, TPESampler, toLosses, type Sampler } from "@shoal/core";
+import { createLogger, createStudy, hypervolume, NSGAIIISampler, NSGAIISampler, optunaTPEDefaults, RandomSampler, TPESampler, toLosses, type Sampler } from "@shoal/core";
 import { formatTable, intFlag, parseFlags, runAnchor, runBenchAnchor } from "./anchor.js";
 import { MO_FUNCTIONS, type MultiObjectiveFunction } from "./mo-functions.js";
 
@@ -23,6 +23,7 @@ const silent = createLogger({ level: "silent" });
 const SAMPLERS: Record<string, (seed: number) => Sampler> = {
   random: (seed) => new RandomSampler({ seed }),
   "NSGA-II": (seed) => new NSGAIISampler({ seed }),
+  "NSGA-III": (seed) => new NSGAIIISampler({ seed }),
   "MOTPE (Optuna opts)": (seed) => new TPESampler({ ...optunaTPEDefaults, seed }),
   "Shoal default (TPE)": (seed) => new TPESampler({ seed }),
 };
@@ -95,7 +96,7 @@ if (flags.has("live-anchor")) {
     if (m) optunaMs[m[1]!] = m[2]!;
   }
 }
-const optunaOf: Record<string, string> = { "NSGA-II": "nsga2", "MOTPE (Optuna opts)": "tpe", "Shoal default (TPE)": "tpe" };
+const optunaOf: Record<string, string> = { "NSGA-II": "nsga2", "NSGA-III": "-", "MOTPE (Optuna opts)": "tpe", "Shoal default (TPE)": "tpe" };
 const timeRows: string[][] = [];
 for (const [label, make] of Object.entries(SAMPLERS)) {
   const t0 = performance.now();

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createLogger, createStudy, NSGAIISampler, RandomSampler, studyToJson, TPESampler, type Logger, type Sampler, type Study, type StudyDirection } from "@shoal/core";
+import { createLogger, createStudy, NSGAIIISampler, NSGAIISampler, RandomSampler, studyToJson, TPESampler, type Logger, type Sampler, type Study, type StudyDirection } from "@shoal/core";
 import { DEFAULT_LEASE_WAIT_MS, runCoordinator } from "@shoal/coordinator";
 import { JournalFileStorage } from "@shoal/journal";
 import { DEFAULT_COORDINATOR_SHUTDOWN_GRACE_MS, DEFAULT_PREFIX, DEFAULT_QUEUE, objectiveIdOf, redactRedisUrl, ShutdownCutShortError } from "@shoal/redis";
@@ -40,9 +40,9 @@ const optimizeFlags = defineFlags({
   }),
   sampler: flag.choice({
     value: "NAME",
-    choices: ["tpe", "random", "nsga2"],
+    choices: ["tpe", "random", "nsga2", "nsga3"],
     default: "tpe",
-    help: "tpe (default; MOTPE with several objectives), random or nsga2 (NSGA-II)",
+    help: "tpe (default; MOTPE with several objectives), random, nsga2 (NSGA-II) or\nnsga3 (NSGA-III, for 3 or more objectives)",
   }),
   seed: flag.int({ value: "N", min: 0, max: 2 ** 32 - 1, help: "seed for the sampler: the same seed gives the same study" }),
   jobs: flag.int({ value: "N", min: 1, max: 1024, default: 1, help: "trials run in parallel threads (default {default})" }),
@@ -242,6 +242,7 @@ function directionsOption(
 function makeSampler(command: OptimizeCommand): Sampler {
   const seed = command.seed === undefined ? {} : { seed: command.seed };
   if (command.sampler === "random") return new RandomSampler(seed);
+  if (command.sampler === "nsga3") return new NSGAIIISampler(seed);
   return command.sampler === "nsga2" ? new NSGAIISampler(seed) : new TPESampler(seed);
 }
 

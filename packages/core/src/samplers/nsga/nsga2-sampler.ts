@@ -51,12 +51,12 @@ export interface NSGAIISamplerOptions {
 const MAX_CROSSOVER_TRIES = 100;
 
 export class NSGAIISampler implements Sampler {
-  private readonly populationSize: number;
+  protected readonly populationSize: number;
   private readonly mutationProb: number | undefined;
   private readonly crossover: Crossover;
   private readonly crossoverProb: number;
   private readonly swappingProb: number;
-  private readonly seed: number;
+  protected readonly seed: number;
   private readonly constraintsFunc: NSGAIISamplerOptions["constraintsFunc"];
   private readonly spaces = new WeakMap<StudyView, IntersectionSearchSpace>();
   /** Per study: each generation's elite, once the generation is complete (its members never change then). */
@@ -159,14 +159,14 @@ export class NSGAIISampler implements Sampler {
         parents = cached.numbers.map((n) => byNumber.get(n)!);
         continue;
       }
-      parents = this.elite(study, [...members, ...parents]);
+      parents = this.elite(study, [...members, ...parents], generation);
       cache.set(generation, { size: members.length, numbers: parents.map((t) => t.number) });
     }
     return { generation, parents };
   }
 
-  /** The best `populationSize` of a population: whole fronts, the last one by crowding distance. */
-  private elite(study: StudyView, population: readonly FrozenTrial[]): FrozenTrial[] {
+  /** The best `populationSize` of a population: whole fronts, the last one cut by `truncateFront`. */
+  private elite(study: StudyView, population: readonly FrozenTrial[], generation: number): FrozenTrial[] {
     const losses = population.map((t) => toLosses(t.values!, study.directions));
     const violations = this.constraintsFunc ? population.map(violationOf) : undefined;
     const ranks = nonDominatedRanks(losses, violations ? { violations } : {});
@@ -180,13 +180,26 @@ export class NSGAIISampler implements Sampler {
       if (elite.length + front.length <= this.populationSize) {
         for (const i of front) elite.push(population[i]!);
       } else {
-        const distances = crowdingDistances(front.map((i) => losses[i]!));
-        const byCrowding = front.map((i, j) => [i, distances[j]!] as const).sort((a, b) => b[1] - a[1] || population[a[0]]!.number - population[b[0]]!.number);
-        for (const [i] of byCrowding.slice(0, this.populationSize - elite.length)) elite.push(population[i]!);
+        const chosen = elite.map((t) => losses[population.indexOf(t)]!);
+        const keep = this.truncateFront(chosen, front.map((i) => losses[i]!), this.populationSize - elite.length, generation, front.map((i) => population[i]!.number));
+        for (const j of keep) elite.push(population[front[j]!]!);
       }
       k = end;
     }
     return elite;
+  }
+
+  /**
+   * Which `count` members of the front that does not fit all survive (indices into `front`):
+   * NSGA-II's rule, the largest crowding distance first (ties: the lower trial number).
+   * `elite` holds the losses of the members chosen before it.
+   */
+  protected truncateFront(_elite: readonly Losses[], front: readonly Losses[], count: number, _generation: number, numbers: readonly number[]): number[] {
+    const distances = crowdingDistances(front);
+    return front
+      .map((_, j) => j)
+      .sort((a, b) => distances[b]! - distances[a]! || numbers[a]! - numbers[b]!)
+      .slice(0, count);
   }
 
   /** A child of parents picked by tournament: numeric parameters by the crossover, categorical ones uniformly. */
