@@ -141,7 +141,7 @@ export interface ShoalWorkerOptions {
   objective: string;
   concurrency: number;
   id?: string;
-  extra?: string[];
+  extra?: readonly string[];
   env?: NodeJS.ProcessEnv;
   /** Flags for node itself (e.g. --cpu-prof). */
   nodeArgs?: string[];

@@ -16,6 +16,8 @@ import { createLogger, TrialState, type FrozenTrial } from "@shoal/core";
 import { JournalFileStorage } from "@shoal/journal";
 import { readStudyForWatching, DEFAULT_QUEUE, ShoalKeys } from "@shoal/redis";
 import type { TestRedis } from "@shoal/testing";
+// Short lock and stall intervals, so that a dead worker's trial comes back in a few seconds.
+import { FAST_STALLS } from "@shoal/testing/cluster";
 import { Redis } from "ioredis";
 import {
   fixture,
@@ -36,8 +38,6 @@ const f = parseFlags();
 const BUDGET = f.num("budget", 40);
 const SLEEP_MS = f.num("sleep-ms", 100);
 const OBJECTIVE = fixture("fault-ledger.mjs");
-/** Short lock and stall intervals, so that a dead worker's trial comes back in a few seconds. */
-const FAST_STALLS = ["--lock-duration", "2000", "--stalled-interval", "1000"];
 
 interface Row {
   name: string;
@@ -91,7 +91,7 @@ class FaultRun {
     this.admin.on("error", () => undefined);
   }
 
-  async startWorker(id: string, extra: string[] = FAST_STALLS): Promise<Child> {
+  async startWorker(id: string, extra: readonly string[] = FAST_STALLS): Promise<Child> {
     const w = await startShoalWorker({
       redisUrl: this.redis.url, prefix: this.prefix, objective: OBJECTIVE, concurrency: 2, id, extra,
       env: { SHOAL_BENCH_SLEEP_MS: String(SLEEP_MS), SHOAL_BENCH_LEDGER: this.ledger, ...this.env },
@@ -101,7 +101,7 @@ class FaultRun {
   }
 
   /** Two workers (w1, w2) and the coordinator: how most cases begin. */
-  async startStudy(workerArgs: string[] = FAST_STALLS): Promise<Child> {
+  async startStudy(workerArgs: readonly string[] = FAST_STALLS): Promise<Child> {
     await this.startWorker("w1", workerArgs);
     await this.startWorker("w2", workerArgs);
     return this.startCoordinator();
