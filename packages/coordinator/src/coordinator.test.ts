@@ -11,13 +11,19 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** A logger whose lines are kept, one string a line. */
+function capturedLog() {
+  const lines: string[] = [];
+  const logger = createLogger({ sink: { write: (text) => lines.push(...text.split("\n").filter((l) => l !== "")) } });
+  return { lines, logger };
+}
+
 describe("runCoordinator through a Redis outage", () => {
   it("logs the outage once and its return, and prints no stack trace (BullMQ's Queue errors included)", async () => {
     // What BullMQ prints of an error nobody listens to goes to console.error: record it.
     const printed: unknown[][] = [];
     vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void printed.push(args));
-    const lines: string[] = [];
-    const logger = createLogger({ sink: { write: (text) => lines.push(...text.split("\n").filter((l) => l !== "")) } });
+    const { lines, logger } = capturedLog();
     const keys = new ShoalKeys(env.prefix);
     const stop = new AbortController();
     // No worker: its two trials (QUEUE_AHEAD, with no worker slot) stay queued, so the coordinator is still running when Redis goes.
@@ -49,8 +55,7 @@ describe("runCoordinator through a Redis outage", () => {
 
 describe("runCoordinator stopped while Redis is unreachable", () => {
   it("with no worker running its trials: rejects at once with ShutdownCutShortError, whatever the grace", async () => {
-    const lines: string[] = [];
-    const logger = createLogger({ sink: { write: (text) => lines.push(...text.split("\n").filter((l) => l !== "")) } });
+    const { lines, logger } = capturedLog();
     const keys = new ShoalKeys(env.prefix);
     const stop = new AbortController();
     const running = runCoordinator({
