@@ -172,16 +172,19 @@ export class NSGAIISampler implements Sampler {
     const ranks = nonDominatedRanks(losses, violations ? { violations } : {});
     const order = population.map((_, i) => i).sort((a, b) => ranks[a]! - ranks[b]! || population[a]!.number - population[b]!.number);
     const elite: FrozenTrial[] = [];
+    const eliteLosses: Losses[] = [];
     for (let k = 0; k < order.length && elite.length < this.populationSize; ) {
       const rank = ranks[order[k]!]!;
       let end = k;
       while (end < order.length && ranks[order[end]!] === rank) end++;
       const front = order.slice(k, end);
       if (elite.length + front.length <= this.populationSize) {
-        for (const i of front) elite.push(population[i]!);
+        for (const i of front) {
+          elite.push(population[i]!);
+          eliteLosses.push(losses[i]!);
+        }
       } else {
-        const chosen = elite.map((t) => losses[population.indexOf(t)]!);
-        const keep = this.truncateFront(chosen, front.map((i) => losses[i]!), this.populationSize - elite.length, generation, front.map((i) => population[i]!.number));
+        const keep = this.truncateFront(eliteLosses, front.map((i) => losses[i]!), this.populationSize - elite.length, generation, front.map((i) => population[i]!.number));
         for (const j of keep) elite.push(population[front[j]!]!);
       }
       k = end;
