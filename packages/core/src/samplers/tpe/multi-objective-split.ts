@@ -109,11 +109,9 @@ export function splitMultiObjective(index: ObservationIndex, directions: readonl
   const below = Int32Array.from(chosen).sort();
   const inBelow = new Set(below);
   const above = Int32Array.from([...feasible, ...infeasible.map((x) => x.number), ...others].filter((i) => !inBelow.has(i))).sort();
-  const belowLosses = Array.from(below, (i) => toLosses(index.trialAt(i).values!, directions));
-  const ok = Array.from(below, (i) => {
-    const c = index.trialAt(i).systemAttrs.constraints;
-    return !Array.isArray(c) || constraintViolation(c as number[]) === 0;
-  });
+  const lossesOf = new Map(feasible.map((i, j) => [i, losses[j]!] as const));
+  const belowLosses = Array.from(below, (i) => lossesOf.get(i) ?? toLosses(index.trialAt(i).values!, directions));
+  const ok = Array.from(below, (i) => lossesOf.has(i));
   const belowWeights = Float64Array.from(belowLosses.length > 0 ? belowWeightsByHypervolume(belowLosses, ok) : []);
   return { below, above, belowWeights };
 }
