@@ -12,8 +12,9 @@ export function formatSummary(study: Study): string {
     `Study "${study.studyName}" (${directionsLabel(study.directions)}): ${trials.length} trials: ` +
       `${count(TrialState.COMPLETE)} complete, ${count(TrialState.PRUNED)} pruned, ${count(TrialState.FAIL)} failed.`,
   ];
-  if (study.isMultiObjective && study.bestTrials.length > 0) {
-    lines.push(...paretoFrontLines(study.bestTrials));
+  const front = study.isMultiObjective ? study.bestTrials : [];
+  if (front.length > 0) {
+    lines.push(...paretoFrontLines(front));
     return lines.join("\n") + "\n";
   }
   const best = study.storage.getBestTrial(study.studyId);
