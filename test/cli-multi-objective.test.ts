@@ -58,6 +58,26 @@ describe("shoal optimize --directions (embedded)", () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ studyName: "mo", directions: ["minimize", "minimize"], trials: 8 });
   });
 
+  it("--constraints-attr: constraint values from a user attr, shown in trials.csv; the best trial is the best feasible one", async () => {
+    const out = path.join(dir, "out");
+    const res = await runShoal(["optimize", fixture("constrained.mjs"), "--trials", "40", "--seed", "1", "--constraints-attr", "c", "--study", "con", "--out", out, "--no-progress"]);
+    expect(res.code, res.stderr).toBe(0);
+    const json = JSON.parse(await readFile(path.join(out, "trials.json"), "utf8")) as {
+      bestTrialNumber: number;
+      trials: Array<{ number: number; value: number; userAttrs: { c: number }; systemAttrs: { constraints: number[] } }>;
+    };
+    for (const t of json.trials) expect(t.systemAttrs.constraints).toEqual([t.userAttrs.c]);
+    const feasible = json.trials.filter((t) => t.userAttrs.c <= 0);
+    const best = feasible.reduce((a, b) => (b.value < a.value ? b : a));
+    expect(json.bestTrialNumber).toBe(best.number);
+    expect(res.stdout).toContain(`Best trial: ${best.number}\n`);
+    const csv = (await readFile(path.join(out, "trials.csv"), "utf8")).split("\n");
+    expect(csv[0]).toContain("system_attrs_constraints");
+    const refused = await runShoal(["optimize", fixture("constrained.mjs"), "--trials", "1", "--sampler", "random", "--constraints-attr", "c"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("--constraints-attr needs a sampler that uses constraints (tpe, nsga2 or nsga3), got --sampler random");
+  });
+
   it("fails a trial whose objective returns one value on a two-objective study, saying so", async () => {
     const res = await runShoal(["optimize", fixture("quadratic.mjs"), "--directions", "minimize,maximize", "--trials", "2", "--no-progress"]);
     expect(res.stderr).toContain("The objective returned");

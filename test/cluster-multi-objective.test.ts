@@ -57,6 +57,22 @@ describe("a two-objective study on the cluster", () => {
     },
   );
 
+  it("constraints across the cluster: --constraints-attr reads each worker's user attr in the coordinator; the best trial is feasible", async () => {
+    const c = await env.cluster();
+    await Promise.all(["a", "b"].map((id) => c.startWorker("constrained.mjs", { id, concurrency: 2, args: FAST_STALLS })));
+    const coordinator = c.startCoordinator({ study: "con", trials: 40, objective: "constrained.mjs", args: ["--seed", "5", "--constraints-attr", "c"] });
+    expect((await coordinator.waitForExit(120_000)).code, c.describe()).toBe(0);
+    const trials = await c.expectExactBudget("con", 40);
+    for (const t of trials) expect(t.systemAttrs.constraints).toEqual([t.userAttrs.c]);
+    const feasible = trials.filter((t) => (t.userAttrs.c as number) <= 0);
+    expect(feasible.length).toBeGreaterThan(0);
+    const best = feasible.reduce((a, b) => ((b.value as number) < (a.value as number) ? b : a));
+    const status = await runShoal(["status", ...c.target, "--study", "con", "--format", "json"]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ best: { number: best.number, value: best.value } });
+    await c.stopWorkers();
+  });
+
   it("a coordinator SIGKILLed mid-study and restarted resumes it with its directions and ends with exactly its budget", async () => {
     const c = await env.cluster();
     await Promise.all(["a", "b"].map((id) => c.startWorker("zdt1.mjs", { id, concurrency: 2, env: { SHOAL_TEST_SLEEP_MS: "200" } })));

@@ -1,4 +1,4 @@
-import { isBetter, paretoFrontTrials, TrialState, type FrozenTrial, type StudyDirection } from "@shoal/core";
+import { isBetter, isFeasible, paretoFrontTrials, TrialState, type FrozenTrial, type StudyDirection } from "@shoal/core";
 import {
   DEFAULT_QUEUE,
   listWorkers,
@@ -60,7 +60,7 @@ export async function readClusterStatus(
   let best: FrozenTrial | null = null;
   if (hash.directions.length === 1) {
     for (const t of trials) {
-      if (t.state !== TrialState.COMPLETE || t.value === null) continue;
+      if (t.state !== TrialState.COMPLETE || t.value === null || !isFeasible(t)) continue;
       if (!best || isBetter(hash.directions[0]!, t.value, best.value as number)) best = t;
     }
   }

@@ -238,11 +238,10 @@ class Coordinator {
 
     const deadline = o.timeoutMs === null ? Number.POSITIVE_INFINITY : Date.now() + o.timeoutMs;
     const startedWith = countTrials(study).used;
-    const bar = o.showProgressBar ? new ProgressBar(Math.max(0, o.trialBudget - startedWith), o.timeoutMs === null ? null : o.timeoutMs / 1000) : null;
-    const tick = () => {
-      const best = study.storage.getBestTrial(study.studyId);
-      bar?.tick(best ? { number: best.number, value: best.value as number } : null);
-    };
+    const bar = o.showProgressBar
+      ? new ProgressBar(Math.max(0, o.trialBudget - startedWith), o.timeoutMs === null ? null : o.timeoutMs / 1000, () => study.progressDescription())
+      : null;
+    const tick = () => bar?.tick();
 
     this.state = "running";
     await this.reconcile(study, tick);

@@ -56,8 +56,12 @@ export function checkIntegerOption(option: string, value: unknown, min: number, 
 
 /** Thrown by `bestTrial`, `bestValue` and `bestParams` while the study has no COMPLETE trial. */
 export class NoCompletedTrialsError extends ShoalError {
-  constructor(studyName: string) {
-    super(`Study "${studyName}" has no completed trials yet, so it has no best trial.`);
+  constructor(studyName: string, completedButInfeasible = false) {
+    super(
+      completedButInfeasible
+        ? `Study "${studyName}" has no feasible completed trial yet (every one breaks a constraint), so it has no best trial.`
+        : `Study "${studyName}" has no completed trials yet, so it has no best trial.`,
+    );
   }
 }
 

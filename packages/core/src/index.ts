@@ -53,10 +53,11 @@ export {
   type LogSink,
 } from "./logging.js";
 export * from "./multi-objective/index.js";
-export { ProgressBar } from "./progress-bar.js";
+export { ProgressBar, progressDescription } from "./progress-bar.js";
 export { MedianPruner, PercentilePruner, type PercentilePrunerOptions } from "./pruners/median-pruner.js";
 export { NopPruner } from "./pruners/nop-pruner.js";
 export type { Pruner } from "./pruners/pruner.js";
+export { CONSTRAINTS_ATTR, isFeasible, recordConstraints, trialViolation, type ConstraintsFunc } from "./constraints.js";
 export { pyFloat, pyParams, pyValue } from "./python-repr.js";
 export { deriveSeed, Rng } from "./rng.js";
 export { RandomSampler, sampleUniform, type RandomSamplerOptions } from "./samplers/random-sampler.js";
@@ -67,7 +68,6 @@ export { InMemoryStorage } from "./storage/in-memory-storage.js";
 export type { Storage, StudySummary, TrialTemplate, TrialTimes } from "./storage/storage.js";
 export {
   createStudy,
-  isFeasible,
   loadStudy,
   paretoFrontTrials,
   Study,

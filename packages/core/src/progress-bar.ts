@@ -13,10 +13,11 @@ function clock(seconds: number): string {
  * A tqdm-style bar under the log lines on a terminal:
  * `Best trial: 7. Best value: 0.93: 45%|████▌     | 45/100 [00:04<00:05, 10.20it/s]`.
  * Counts trials, or seconds when only a timeout bounds the study. Does nothing off a terminal.
+ * `describe` gives the text before the bar (the study's best, see `progressDescription`); it is
+ * called only when the bar is drawn, at most ten times a second, since it may cost a Pareto front.
  */
 export class ProgressBar {
   private done = 0;
-  private best: { number: number; value: number } | null = null;
   private readonly startedAt = Date.now();
   private lastDraw = 0;
   private readonly active: boolean;
@@ -24,15 +25,15 @@ export class ProgressBar {
   constructor(
     private readonly total: number | null,
     private readonly timeoutSeconds: number | null,
+    private readonly describe: () => string = () => "",
   ) {
     this.active = terminal.isTTY && (total !== null || timeoutSeconds !== null);
     if (this.active) terminal.setFooter(() => this.render());
   }
 
-  /** One more trial finished; `best` is the study's best so far, if any. */
-  tick(best: { number: number; value: number } | null): void {
+  /** One more trial finished. */
+  tick(): void {
     this.done += 1;
-    this.best = best;
     const now = Date.now();
     if (this.active && (now - this.lastDraw > 100 || this.done === this.total)) {
       this.lastDraw = now;
@@ -48,8 +49,8 @@ export class ProgressBar {
     terminal.write(`${line}\n`);
   }
 
-  render(): string {
-    const elapsed = (Date.now() - this.startedAt) / 1000;
+  render(now = Date.now()): string {
+    const elapsed = (now - this.startedAt) / 1000;
     const width = 20;
     let fraction: number;
     let counter: string;
@@ -70,7 +71,16 @@ export class ProgressBar {
     const bar =
       "█".repeat(full) + (full < width ? (partials[Math.floor((cells - full) * 8)] ?? " ") : "") + " ".repeat(Math.max(0, width - full - 1));
     const rate = elapsed > 0 ? this.done / elapsed : 0;
-    const best = this.best ? `Best trial: ${this.best.number}. Best value: ${pyFloat(this.best.value)}: ` : "";
-    return `${best}${String(Math.floor(fraction * 100)).padStart(3)}%|${bar}| ${counter} [${clock(elapsed)}<${clock(remaining)}, ${rate.toFixed(2)}it/s]`;
+    const description = this.describe();
+    return `${description === "" ? "" : `${description}: `}${String(Math.floor(fraction * 100)).padStart(3)}%|${bar}| ${counter} [${clock(elapsed)}<${clock(remaining)}, ${rate.toFixed(2)}it/s]`;
   }
+}
+
+/**
+ * What the bar shows of a study: Optuna's `Best trial: 7. Best value: 0.93` with one objective,
+ * the Pareto front's size with several (Optuna shows nothing there; the front is what grows).
+ */
+export function progressDescription(best: { number: number; value: number } | null, frontSize: number | null): string {
+  if (frontSize !== null) return frontSize === 0 ? "" : `Pareto front: ${frontSize} trial${frontSize === 1 ? "" : "s"}`;
+  return best === null ? "" : `Best trial: ${best.number}. Best value: ${pyFloat(best.value)}`;
 }

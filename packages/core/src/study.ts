@@ -10,8 +10,9 @@ import {
 } from "./errors.js";
 import type { FrozenTrial, StudyDirection } from "./frozen-trial.js";
 import { paretoFrontIndices, toLosses } from "./multi-objective/dominance.js";
+import { isFeasible } from "./constraints.js";
 import { getLogger, type Logger } from "./logging.js";
-import { ProgressBar } from "./progress-bar.js";
+import { ProgressBar, progressDescription } from "./progress-bar.js";
 import { MedianPruner } from "./pruners/median-pruner.js";
 import type { Pruner } from "./pruners/pruner.js";
 import { pyFloat, pyParams } from "./python-repr.js";
@@ -135,7 +136,7 @@ export class Study implements StudyView {
   get bestTrial(): FrozenTrial {
     if (this.isMultiObjective) throw new MultiObjectiveError(this.studyName, this.directions.length, "best trial", "study.bestTrials (the Pareto front)");
     const best = this.storage.getBestTrial(this.studyId);
-    if (!best) throw new NoCompletedTrialsError(this.studyName);
+    if (!best) throw new NoCompletedTrialsError(this.studyName, this.storage.getAllTrials(this.studyId, [TrialState.COMPLETE]).length > 0);
     return best;
   }
 
@@ -241,7 +242,7 @@ export class Study implements StudyView {
       throw new InvalidOptionError("objective", "must be a function (trial) => number.");
     }
     const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeout * 1000;
-    const bar = options.showProgressBar ? new ProgressBar(nTrials ?? null, timeout ?? null) : null;
+    const bar = options.showProgressBar ? new ProgressBar(nTrials ?? null, timeout ?? null, () => this.progressDescription()) : null;
     this.stopRequested = false;
     let started = 0;
     let fatal: { error: unknown } | null = null;
@@ -258,8 +259,7 @@ export class Study implements StudyView {
         return false;
       }
       for (const callback of options.callbacks ?? []) callback(this, frozen);
-      const best = this.isMultiObjective ? null : this.storage.getBestTrial(this.studyId);
-      bar?.tick(best ? { number: best.number, value: best.value as number } : null);
+      bar?.tick();
       return true;
     };
 
@@ -274,6 +274,13 @@ export class Study implements StudyView {
       bar?.close();
     }
     if (fatal) throw (fatal as { error: unknown }).error;
+  }
+
+  /** The progress bar's text: the best trial, or the Pareto front's size with several objectives. */
+  progressDescription(): string {
+    if (this.isMultiObjective) return progressDescription(null, this.bestTrials.length);
+    const best = this.storage.getBestTrial(this.studyId);
+    return progressDescription(best ? { number: best.number, value: best.value as number } : null, null);
   }
 
   /** Records how a trial ended (judged by `judgeTrialEnd`), logs it the Optuna way and returns the stored trial. */
@@ -291,10 +298,18 @@ export class Study implements StudyView {
   }
 
   private store(trial: Trial, current: FrozenTrial, end: TrialEnd, times: TrialTimes | undefined): FrozenTrial {
-    this.sampler.afterTrial?.(this, current, end.state, end.values);
+    // As Optuna: the trial's end is stored even when the sampler's afterTrial (a user's
+    // constraintsFunc, say) throws, so a failing hook never leaves the trial RUNNING.
+    let hookError: { error: unknown } | null = null;
+    try {
+      this.sampler.afterTrial?.(this, current, end.state, end.values);
+    } catch (error) {
+      hookError = { error };
+    }
     if (end.failReason !== null) this.storage.setTrialSystemAttr(trial.trialId, "failReason", end.failReason);
     const frozen = this.storage.setTrialState(trial.trialId, end.state, end.values, times);
     this.logFinished(frozen, end);
+    if (hookError !== null) throw hookError.error;
     return frozen;
   }
 
@@ -327,12 +342,11 @@ export class Study implements StudyView {
           `${pyParams(trial.params, trial.distributions)}.`,
       );
     } else if (trial.state === TrialState.COMPLETE) {
-      const best = this.storage.getBestTrial(this.studyId) as FrozenTrial;
-      this.logger.info(
-        { ...fields, bestTrial: best.number, bestValue: best.value },
-        `Trial ${trial.number} finished with value: ${pyFloat(trial.value as number)} and parameters: ` +
-          `${pyParams(trial.params, trial.distributions)}. Best is trial ${best.number} with value: ${pyFloat(best.value as number)}.`,
-      );
+      // No best yet when every COMPLETE trial so far broke its constraints.
+      const best = this.storage.getBestTrial(this.studyId);
+      const line = `Trial ${trial.number} finished with value: ${pyFloat(trial.value as number)} and parameters: ${pyParams(trial.params, trial.distributions)}.`;
+      if (best === null) this.logger.info(fields, `${line} No feasible trial yet.`);
+      else this.logger.info({ ...fields, bestTrial: best.number, bestValue: best.value }, `${line} Best is trial ${best.number} with value: ${pyFloat(best.value as number)}.`);
     } else if (trial.state === TrialState.PRUNED) {
       this.logger.info(fields, `Trial ${trial.number} pruned. ${end.prunedMessage ?? ""}`.trimEnd());
     } else {
@@ -401,11 +415,6 @@ export function paretoFrontTrials(trials: readonly FrozenTrial[], directions: re
   return front.map((i) => candidates[i]!);
 }
 
-/** Whether a trial's constraints (the `constraints` system attr, when set) all hold (value <= 0). */
-export function isFeasible(trial: FrozenTrial): boolean {
-  const constraints = trial.systemAttrs.constraints;
-  return !Array.isArray(constraints) || constraints.every((c) => typeof c === "number" && c <= 0);
-}
 
 /** Creates a study (in memory unless a storage is given), as optuna.create_study. */
 export function createStudy(options: CreateStudyOptions = {}): Study {

@@ -25,6 +25,7 @@ import {
 import { formatSummary, noCompletedTrialDetail } from "../output/summary.js";
 import { clusterModeLine, clusterReason, embeddedModeLine, resolveClusterTarget, unusedRedisUrlNote, type ClusterTarget } from "./optimize-mode.js";
 import { trialsToCsv } from "../output/trials-csv.js";
+import { constraintsFromUserAttr } from "./constraints-attr.js";
 import { exitSoonAfterCutShort } from "./cut-short-exit.js";
 
 const optimizeFlags = defineFlags({
@@ -43,6 +44,11 @@ const optimizeFlags = defineFlags({
     choices: ["tpe", "random", "nsga2", "nsga3"],
     default: "tpe",
     help: "tpe (default; MOTPE with several objectives), random, nsga2 (NSGA-II) or\nnsga3 (NSGA-III, for 3 or more objectives)",
+  }),
+  "constraints-attr": flag.text({
+    value: "NAME",
+    rule: "must name a user attr",
+    help: "constraints: the objective stores its constraint values with\ntrial.setUserAttr(NAME, [c1, ...]), each <= 0 when it holds; infeasible trials\nare never best (tpe, nsga2, nsga3)",
   }),
   seed: flag.int({ value: "N", min: 0, max: 2 ** 32 - 1, help: "seed for the sampler: the same seed gives the same study" }),
   jobs: flag.int({ value: "N", min: 1, max: 1024, default: 1, help: "trials run in parallel threads (default {default})" }),
@@ -130,6 +136,8 @@ export interface OptimizeCommand {
   /** One per objective (--directions), or [--direction]; undefined: a new study minimizes, a resumed one keeps its own. */
   directions: StudyDirection[] | undefined;
   sampler: OptimizeFlags["sampler"];
+  /** The user attr holding each trial's constraint values (--constraints-attr), if any. */
+  constraintsAttr: string | undefined;
   seed: OptimizeFlags["seed"];
   jobs: OptimizeFlags["jobs"];
   trialTimeoutSeconds: OptimizeFlags["trial-timeout"];
@@ -198,6 +206,7 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
     timeoutSeconds: values.timeout,
     directions: directionsFlags(values.direction, values.directions),
     sampler: values.sampler,
+    constraintsAttr: constraintsAttrFlag(values.sampler, values["constraints-attr"]),
     seed: values.seed,
     jobs: values.jobs,
     trialTimeoutSeconds: values["trial-timeout"],
@@ -239,11 +248,20 @@ function directionsOption(
   return directions.length === 1 ? { direction: directions[0]! } : { directions };
 }
 
+/** --constraints-attr, refused with a sampler that ignores constraints (as Optuna's RandomSampler has no constraints_func). */
+function constraintsAttrFlag(sampler: OptimizeFlags["sampler"], attr: string | undefined): string | undefined {
+  if (attr !== undefined && sampler === "random") {
+    throw new UsageError(`--constraints-attr needs a sampler that uses constraints (tpe, nsga2 or nsga3), got --sampler ${sampler}.`, "optimize");
+  }
+  return attr;
+}
+
 function makeSampler(command: OptimizeCommand): Sampler {
   const seed = command.seed === undefined ? {} : { seed: command.seed };
   if (command.sampler === "random") return new RandomSampler(seed);
-  if (command.sampler === "nsga3") return new NSGAIIISampler(seed);
-  return command.sampler === "nsga2" ? new NSGAIISampler(seed) : new TPESampler(seed);
+  const options = { ...seed, ...(command.constraintsAttr === undefined ? {} : { constraintsFunc: constraintsFromUserAttr(command.constraintsAttr) }) };
+  if (command.sampler === "nsga3") return new NSGAIIISampler(options);
+  return command.sampler === "nsga2" ? new NSGAIISampler(options) : new TPESampler(options);
 }
 
 /** Runs `shoal optimize`: the whole study in this process, then the summary and the files. */

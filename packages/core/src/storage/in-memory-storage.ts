@@ -1,6 +1,7 @@
 import { checkCompatible, type Distribution, type ParamValue } from "../distributions.js";
 import { StudyNameError, TrialStateError } from "../errors.js";
 import { isBetter, singleValue, type FrozenTrial, type StudyDirection } from "../frozen-trial.js";
+import { isFeasible } from "../constraints.js";
 import { isFinished, TrialState } from "../trial-state.js";
 import type { Storage, StudySummary, TrialTemplate, TrialTimes } from "./storage.js";
 
@@ -265,11 +266,12 @@ export class InMemoryStorage implements Storage {
 }
 
 /**
- * Makes `trial` the study's best when it is COMPLETE and better than the best so far (one
+ * Makes `trial` the study's best when it is COMPLETE, feasible (its constraints, if a sampler
+ * recorded them, all hold, as Optuna's best_trial) and better than the best so far (one
  * objective only: a multi-objective study's best trials are a front, which Study computes).
  */
 function considerForBest(study: StudyRecord, trial: FrozenTrial): void {
-  if (study.directions.length !== 1 || trial.state !== TrialState.COMPLETE || trial.value === null) return;
+  if (study.directions.length !== 1 || trial.state !== TrialState.COMPLETE || trial.value === null || !isFeasible(trial)) return;
   const best = study.bestTrialNumber === null ? null : study.trials[study.bestTrialNumber];
   if (!best || best.value === null || isBetter(study.directions[0]!, trial.value, best.value)) {
     study.bestTrialNumber = trial.number;

@@ -9,5 +9,5 @@ export {
   type SBXOptions,
 } from "./crossovers.js";
 export { dasDennisPoints } from "./reference-points.js";
-export { CONSTRAINTS_ATTR, GENERATION_ATTR, NSGAIISampler, type NSGAIISamplerOptions } from "./nsga2-sampler.js";
+export { GENERATION_ATTR, NSGAIISampler, type NSGAIISamplerOptions } from "./nsga2-sampler.js";
 export { NSGAIIISampler, type NSGAIIISamplerOptions } from "./nsga3-sampler.js";

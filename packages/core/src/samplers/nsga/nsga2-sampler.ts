@@ -8,10 +8,11 @@
  * coordinator carries on where the last one stopped, and generations fill up however the trials
  * of a cluster finish.
  */
+import { recordConstraints, trialViolation, type ConstraintsFunc } from "../../constraints.js";
 import type { Distribution, ParamValue } from "../../distributions.js";
 import { InvalidOptionError } from "../../errors.js";
 import type { FrozenTrial } from "../../frozen-trial.js";
-import { constrainedDominates, constraintViolation, dominates, nonDominatedRanks, toLosses, type Losses } from "../../multi-objective/dominance.js";
+import { constrainedDominates, dominates, nonDominatedRanks, toLosses, type Losses } from "../../multi-objective/dominance.js";
 import { crowdingDistances } from "../../multi-objective/crowding-distance.js";
 import { deriveSeed, Rng } from "../../rng.js";
 import type { StudyView } from "../../study-view.js";
@@ -24,8 +25,6 @@ import { UniformCrossover, type Crossover } from "./crossovers.js";
 
 /** The system attr holding a trial's generation. */
 export const GENERATION_ATTR = "nsga2:generation";
-/** The system attr holding a trial's constraint values (Optuna's key), when a constraintsFunc is given. */
-export const CONSTRAINTS_ATTR = "constraints";
 
 /** Options of NSGAIISampler (Optuna's names and defaults). */
 export interface NSGAIISamplerOptions {
@@ -44,7 +43,7 @@ export interface NSGAIISamplerOptions {
    * The trial's constraint values (each <= 0 holds), computed when a trial completes and stored as
    * its `constraints` system attr; selection then prefers feasible trials (constrained domination).
    */
-  constraintsFunc?: (trial: FrozenTrial) => readonly number[];
+  constraintsFunc?: ConstraintsFunc;
 }
 
 /** The tries at a child inside the bounds before the last one is clipped into them. */
@@ -122,12 +121,7 @@ export class NSGAIISampler implements Sampler {
   }
 
   afterTrial(study: StudyView, trial: FrozenTrial, state: TrialState): void {
-    if (this.constraintsFunc === undefined || state !== TrialState.COMPLETE) return;
-    const values = [...this.constraintsFunc(trial)];
-    if (values.some((v) => typeof v !== "number" || Number.isNaN(v))) {
-      throw new InvalidOptionError("constraintsFunc", `must return numbers (NaN is not a constraint value), got ${JSON.stringify(values)} for trial ${trial.number}`);
-    }
-    study.setTrialSystemAttr?.(trial.trialId, CONSTRAINTS_ATTR, values);
+    recordConstraints(study, trial, state, this.constraintsFunc);
   }
 
   /**
@@ -168,7 +162,7 @@ export class NSGAIISampler implements Sampler {
   /** The best `populationSize` of a population: whole fronts, the last one cut by `truncateFront`. */
   private elite(study: StudyView, population: readonly FrozenTrial[], generation: number): FrozenTrial[] {
     const losses = population.map((t) => toLosses(t.values!, study.directions));
-    const violations = this.constraintsFunc ? population.map(violationOf) : undefined;
+    const violations = this.constraintsFunc ? population.map(trialViolation) : undefined;
     const ranks = nonDominatedRanks(losses, violations ? { violations } : {});
     const order = population.map((_, i) => i).sort((a, b) => ranks[a]! - ranks[b]! || population[a]!.number - population[b]!.number);
     const elite: FrozenTrial[] = [];
@@ -248,15 +242,10 @@ export class NSGAIISampler implements Sampler {
   private beats(study: StudyView, a: FrozenTrial, b: FrozenTrial): boolean {
     const la: Losses = toLosses(a.values!, study.directions);
     const lb: Losses = toLosses(b.values!, study.directions);
-    return this.constraintsFunc ? constrainedDominates(la, violationOf(a), lb, violationOf(b)) : dominates(la, lb);
+    return this.constraintsFunc ? constrainedDominates(la, trialViolation(a), lb, trialViolation(b)) : dominates(la, lb);
   }
 }
 
-/** A trial's total constraint violation; a trial without constraint values counts as infeasible. */
-function violationOf(t: FrozenTrial): number {
-  const c = t.systemAttrs[CONSTRAINTS_ATTR];
-  return Array.isArray(c) ? constraintViolation(c as number[]) : Number.POSITIVE_INFINITY;
-}
 
 function pick<T>(list: readonly T[], rng: Rng): T {
   return list[rng.int(list.length)]!;

@@ -5,6 +5,7 @@
  * their Parzen estimator (each one's hypervolume contribution, relative to the largest).
  */
 import type { StudyDirection } from "../../frozen-trial.js";
+import { trialViolation } from "../../constraints.js";
 import { constraintViolation, nonDominatedRanks, paretoFrontIndices, toLosses, type Losses } from "../../multi-objective/dominance.js";
 import { hypervolume, hypervolumeContributions, selectHypervolumeSubset } from "../../multi-objective/hypervolume.js";
 import { Role, type NumberSplit, type ObservationIndex } from "./split.js";
@@ -79,11 +80,11 @@ export interface WeightedSplit extends NumberSplit {
 
 /**
  * MOTPE's split of a step's observations: of the COMPLETE trials, the feasible ones (constraints
- * all <= 0, or none recorded) by `splitByDominance`, then, if too few, the infeasible ones by
+ * all <= 0, or none recorded and not `constrained`) by `splitByDominance`, then, if too few, the infeasible ones by
  * their total violation; everything else (PRUNED trials, the rest) above. Below weights from
  * `belowWeightsByHypervolume`.
  */
-export function splitMultiObjective(index: ObservationIndex, directions: readonly StudyDirection[], nBelow: number): WeightedSplit {
+export function splitMultiObjective(index: ObservationIndex, directions: readonly StudyDirection[], nBelow: number, constrained = false): WeightedSplit {
   const feasible: number[] = [];
   const infeasible: Array<{ number: number; violation: number }> = [];
   const others: number[] = [];
@@ -94,8 +95,10 @@ export function splitMultiObjective(index: ObservationIndex, directions: readonl
       others.push(i);
       continue;
     }
-    const constraints = index.trialAt(i).systemAttrs.constraints;
-    const violation = Array.isArray(constraints) ? constraintViolation(constraints as number[]) : 0;
+    // With a constraints function a trial without constraint values is infeasible, as Optuna; without
+    // one, constraints recorded some other way still count.
+    const trial = index.trialAt(i);
+    const violation = constrained ? trialViolation(trial) : Array.isArray(trial.systemAttrs.constraints) ? constraintViolation(trial.systemAttrs.constraints as number[]) : 0;
     if (violation > 0) infeasible.push({ number: i, violation });
     else feasible.push(i);
   }

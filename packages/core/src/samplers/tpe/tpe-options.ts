@@ -1,3 +1,4 @@
+import type { ConstraintsFunc } from "../../constraints.js";
 import { checkIntegerOption, InvalidOptionError } from "../../errors.js";
 import { defaultGamma, defaultWeights, linearGamma, type GammaFunction, type WeightsFunction } from "./gamma-and-weights.js";
 
@@ -25,6 +26,12 @@ export interface TPESamplerOptions {
   gamma?: GammaFunction;
   /** Observation weights, oldest first. @default defaultWeights */
   weights?: WeightsFunction;
+  /**
+   * A finished trial's constraint values (each <= 0 holds), stored as its `constraints` system
+   * attr; infeasible trials then count as good only when too few feasible ones are, least
+   * violation first (Optuna's constraints_func), and are never a study's best.
+   */
+  constraintsFunc?: ConstraintsFunc;
 }
 
 /** TPESamplerOptions with every default filled in and checked. */
@@ -40,6 +47,7 @@ export interface CompiledTPESamplerOptions {
   readonly considerEndpoints: boolean;
   readonly gamma: GammaFunction;
   readonly weights: WeightsFunction;
+  readonly constraintsFunc?: ConstraintsFunc | undefined;
 }
 
 /**
@@ -97,6 +105,9 @@ export function compileTPESamplerOptions(options: TPESamplerOptions = {}): Compi
     if (typeof o[name] !== "function") {
       throw new InvalidOptionError(name, `must be a function of the number of observations, got ${typeof o[name]}.`);
     }
+  }
+  if (o.constraintsFunc !== undefined && typeof o.constraintsFunc !== "function") {
+    throw new InvalidOptionError("constraintsFunc", `must be a function of a trial returning its constraint values, got ${typeof o.constraintsFunc}.`);
   }
   return { ...o, seed: options.seed ?? Math.floor(Math.random() * 2 ** 32) };
 }

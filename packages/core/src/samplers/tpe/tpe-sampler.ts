@@ -1,3 +1,4 @@
+import { recordConstraints } from "../../constraints.js";
 import type { Distribution, ParamValue } from "../../distributions.js";
 import type { FrozenTrial } from "../../frozen-trial.js";
 import { deriveSeed, Rng } from "../../rng.js";
@@ -13,6 +14,7 @@ import { toDimension, untransform, type Dimension } from "./param-transform.js";
 import { ScratchArena } from "./scratch-arena.js";
 import { GroupDecomposedSearchSpace, IntersectionSearchSpace, withoutSingles } from "./search-space.js";
 import { splitMultiObjective } from "./multi-objective-split.js";
+import { splitConstrained } from "./constrained-split.js";
 import { splitObservations } from "./split.js";
 import {
   callGamma,
@@ -121,6 +123,10 @@ export class TPESampler implements Sampler {
     return this.sampleJointly(context, { [name]: distribution }, rng)[name] as ParamValue;
   }
 
+  afterTrial(study: StudyView, trial: FrozenTrial, state: TrialState): void {
+    recordConstraints(study, trial, state, this.options.constraintsFunc);
+  }
+
   private stateOf(study: StudyView): StudyState {
     let state = this.studies.get(study);
     if (state === undefined) {
@@ -175,15 +181,16 @@ export class TPESampler implements Sampler {
       const state = this.stateOf(study);
       const index = state.ledger.index(snapshot.lies);
       const nBelow = callGamma(this.options.gamma, n);
+      const constrained = this.options.constraintsFunc !== undefined;
       // Lies are RUNNING trials: always above.
       let below: Side;
       let above: Side;
       if (study.directions.length > 1) {
-        const split = splitMultiObjective(index, study.directions, nBelow);
+        const split = splitMultiObjective(index, study.directions, nBelow, constrained);
         below = sideOfNumbers(split.below, [], split.belowWeights);
         above = sideOfNumbers(split.above, snapshot.lies);
       } else {
-        const split = splitObservations(index, study.direction, nBelow);
+        const split = constrained ? splitConstrained(index, study.direction, nBelow) : splitObservations(index, study.direction, nBelow);
         below = sideOfNumbers(split.below, []);
         above = sideOfNumbers(split.above, snapshot.lies);
       }
