@@ -26,6 +26,19 @@ export const COLOR_SCALE: ReadonlyArray<readonly [number, string]> = [
   [1, "rgb(8,48,107)"],
 ];
 
+/** Optuna's colour scale for the Pareto front's best trials (ColorBrewer Reds, Python plotly's "Reds"). */
+export const RED_SCALE: ReadonlyArray<readonly [number, string]> = [
+  [0, "rgb(255,245,240)"],
+  [0.125, "rgb(254,224,210)"],
+  [0.25, "rgb(252,187,161)"],
+  [0.375, "rgb(252,146,114)"],
+  [0.5, "rgb(251,106,74)"],
+  [0.625, "rgb(239,59,44)"],
+  [0.75, "rgb(203,24,29)"],
+  [0.875, "rgb(165,15,21)"],
+  [1, "rgb(103,0,13)"],
+];
+
 const AXIS = {
   automargin: true,
   gridcolor: "white",
@@ -35,6 +48,17 @@ const AXIS = {
   zerolinecolor: "white",
   zerolinewidth: 2,
 };
+
+/** A 3-D scene axis as Python plotly's template draws it (plot_bgcolor does not reach a scene). */
+export const SCENE_AXIS = {
+  backgroundcolor: "#E5ECF6",
+  gridcolor: "white",
+  gridwidth: 2,
+  linecolor: "white",
+  showbackground: true,
+  ticks: "",
+  zerolinecolor: "white",
+} as const;
 
 /**
  * The parts of Python plotly's default "plotly" template that give Optuna's figures their look

@@ -1,5 +1,5 @@
-import { TrialState, type Distribution, type FrozenTrial, type StudyView } from "@shoal/core";
-import { UnknownParamError } from "./errors.js";
+import { TrialState, type Distribution, type FrozenTrial, type StudyDirection, type StudyView } from "@shoal/core";
+import { TargetRequiredError, UnknownParamError } from "./errors.js";
 
 /** What a plot shows on its value axis. */
 export interface TargetOptions {
@@ -7,6 +7,14 @@ export interface TargetOptions {
   target?: ((trial: FrozenTrial) => number) | undefined;
   /** The axis and colour bar label. @default "Objective Value" */
   targetName?: string | undefined;
+  /**
+   * Whether `target` is to be minimised or maximised, when that is known (objective i of a
+   * multi-objective study: `study.directions[i]`). It gives a custom target what the study's own
+   * objective has: the "Best Value" line, the best trial kept when sampling, the colour scale's
+   * sense. Without it, a custom target's direction is unknown and small values are taken as good,
+   * as in Optuna. Ignored without `target`.
+   */
+  targetDirection?: StudyDirection | undefined;
 }
 
 /** A completed trial and the number a plot shows for it. */
@@ -17,8 +25,32 @@ export interface TargetedTrial {
 
 export const DEFAULT_TARGET_NAME = "Objective Value";
 
-/** The COMPLETE trials whose target is a finite number, in number order. */
-export function completedWithTarget(study: StudyView, options: TargetOptions = {}): TargetedTrial[] {
+/**
+ * Throws TargetRequiredError when `plot` (a plot of one value per trial) is given a
+ * multi-objective study without `target`: a trial's `value` is null there, so the plot would
+ * otherwise say "no completed trials" about a study full of them.
+ */
+export function checkTarget(study: StudyView, options: TargetOptions, plot: string): void {
+  if (options.target === undefined && study.directions.length > 1) throw new TargetRequiredError(plot, study.studyName, study.directions.length);
+}
+
+/**
+ * The direction in which the plotted number improves: `targetDirection` for a custom target when
+ * given, else the study's own direction when it has one, else "minimize" (a custom target on a
+ * multi-objective study, its direction unknown: small values are taken as good, as the colour
+ * scale does). Never reads `study.direction` on a multi-objective study, where it throws.
+ */
+export function targetDirection(study: StudyView, options: TargetOptions): StudyDirection {
+  if (options.target !== undefined && options.targetDirection !== undefined) return options.targetDirection;
+  return study.directions.length === 1 ? study.direction : "minimize";
+}
+
+/**
+ * The COMPLETE trials whose target is a finite number, in number order. `plot` names the caller
+ * in the error a multi-objective study without `target` gets (see checkTarget).
+ */
+export function completedWithTarget(study: StudyView, options: TargetOptions, plot: string): TargetedTrial[] {
+  checkTarget(study, options, plot);
   const target = options.target ?? ((t: FrozenTrial) => t.value as number);
   const out: TargetedTrial[] = [];
   for (const trial of study.getTrials({ states: [TrialState.COMPLETE] })) {
@@ -30,10 +62,12 @@ export function completedWithTarget(study: StudyView, options: TargetOptions = {
 
 /**
  * Optuna's rule for the colour scale: dark is good. Reversed when minimising, and when the target
- * is a custom one (its direction is unknown, so small values are assumed to matter).
+ * is a custom one of unknown direction (small values are assumed to matter); a custom target
+ * with `targetDirection` follows that direction.
  */
 export function reverseScale(study: StudyView, options: TargetOptions): boolean {
-  return options.target !== undefined || study.direction === "minimize";
+  if (options.target !== undefined && options.targetDirection === undefined) return true;
+  return targetDirection(study, options) === "minimize";
 }
 
 /** The parameters to plot: `params` as given (each must exist), else all of the trials' params, sorted. */

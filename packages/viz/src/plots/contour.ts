@@ -9,6 +9,7 @@ import {
   paramDistribution,
   reverseScale,
   selectParams,
+  targetDirection,
   type TargetedTrial,
   type TargetOptions,
 } from "../plot-trials.js";
@@ -37,7 +38,7 @@ export const CONTOUR_TITLE = "Contour Plot";
  */
 export function plotContour(study: StudyView, options: ContourOptions = {}): PlotlyFigure {
   const targetName = options.targetName ?? DEFAULT_TARGET_NAME;
-  const completed = completedWithTarget(study, options);
+  const completed = completedWithTarget(study, options, "plotContour");
   if (completed.length === 0) {
     return messageFigure(CONTOUR_TITLE, `Study "${study.studyName}" has no completed trials yet: nothing to plot.`);
   }
@@ -65,6 +66,7 @@ export function plotContour(study: StudyView, options: ContourOptions = {}): Plo
   const gridSize = options.gridSize ?? 50;
   const maxPoints = options.maxPoints ?? 1000;
   const reverse = reverseScale(study, options);
+  const direction = targetDirection(study, options);
   const grids = new Map(params.map((name) => [name, gridOf(paramDistribution(trials, name), trials, name, gridSize)]));
   const data: PlotlyTrace[] = [];
   const layout: Record<string, unknown> = { showlegend: false };
@@ -109,7 +111,7 @@ export function plotContour(study: StudyView, options: ContourOptions = {}): Plo
       showscale: k === firstContour(cells),
       colorbar: { title: { text: targetName } },
     });
-    const best = having.reduce((a, b) => (isBetter(study.direction, b.value, a.value) ? b : a));
+    const best = having.reduce((a, b) => (isBetter(direction, b.value, a.value) ? b : a));
     const shown = evenSample(having, maxPoints, (c) => c === best);
     sampled = Math.max(sampled, shown.length);
     total = Math.max(total, having.length);

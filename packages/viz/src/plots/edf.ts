@@ -17,7 +17,7 @@ export const EDF_TITLE = "Empirical Distribution Function Plot";
  */
 export function plotEdf(study: StudyView, options: EdfOptions = {}): PlotlyFigure {
   const targetName = options.targetName ?? DEFAULT_TARGET_NAME;
-  const values = completedWithTarget(study, options)
+  const values = completedWithTarget(study, options, "plotEdf")
     .map((c) => c.value)
     .sort((a, b) => a - b);
   if (values.length === 0) {

@@ -36,7 +36,9 @@ export function plotIntermediateValues(study: StudyView, options: IntermediateVa
       `No trial of study "${study.studyName}" reported intermediate values (trial.report(value, step)).`,
     );
   }
-  const complete = reporting.filter((t) => t.state === TrialState.COMPLETE && t.value !== null);
+  // The best trial is kept when sampling; a multi-objective study has no single best (and its
+  // trials' `value` is null), so there nothing is singled out.
+  const complete = study.directions.length === 1 ? reporting.filter((t) => t.state === TrialState.COMPLETE && t.value !== null) : [];
   const best = complete.length === 0 ? null : complete.reduce((a, b) => (isBetter(study.direction, b.value as number, a.value as number) ? b : a));
   const shown = evenSample(reporting, options.maxTrials ?? 500, (t) => t === best);
   const note = sampleNote(shown.length, reporting.length);

@@ -1,6 +1,6 @@
 import { isBetter, TrialState, type StudyView } from "@shoal/core";
 import { makeFigure, messageFigure, type PlotlyFigure, type PlotlyTrace } from "../figure.js";
-import { completedWithTarget, DEFAULT_TARGET_NAME, type TargetOptions } from "../plot-trials.js";
+import { completedWithTarget, DEFAULT_TARGET_NAME, targetDirection, type TargetOptions } from "../plot-trials.js";
 
 /** Options of plotOptimizationHistory. */
 export interface OptimizationHistoryOptions extends TargetOptions {
@@ -15,13 +15,14 @@ export const OPTIMIZATION_HISTORY_TITLE = "Optimization History Plot";
  * as Optuna's `plot_optimization_history`. Pruned trials are shown apart (their value is only the
  * last one they reported, so they never count as best); failed trials have no value and are left
  * out, which the subtitle says. With a custom `target` there is no "Best Value" line (the
- * direction of a custom target is unknown), as in Optuna.
+ * direction of a custom target is unknown), as in Optuna, unless `targetDirection` gives it.
+ * A multi-objective study needs `target` (TargetRequiredError otherwise).
  *
  * Every trial is plotted: 10,000 trials are about 0.3 MB of JSON.
  */
 export function plotOptimizationHistory(study: StudyView, options: OptimizationHistoryOptions = {}): PlotlyFigure {
   const targetName = options.targetName ?? DEFAULT_TARGET_NAME;
-  const completed = completedWithTarget(study, options);
+  const completed = completedWithTarget(study, options, "plotOptimizationHistory");
   if (completed.length === 0) {
     return messageFigure(OPTIMIZATION_HISTORY_TITLE, `Study "${study.studyName}" has no completed trials yet: nothing to plot.`);
   }
@@ -29,11 +30,13 @@ export function plotOptimizationHistory(study: StudyView, options: OptimizationH
   const y = completed.map((c) => c.value);
   const data: PlotlyTrace[] = [{ type: "scatter", mode: "markers", name: targetName, x, y }];
 
-  if (options.target === undefined) {
+  // A custom target of unknown direction has no "best" (Optuna draws no line for it).
+  if (options.target === undefined || options.targetDirection !== undefined) {
+    const direction = targetDirection(study, options);
     const best: number[] = [];
     let current = y[0] as number;
     for (const v of y) {
-      if (isBetter(study.direction, v, current)) current = v;
+      if (isBetter(direction, v, current)) current = v;
       best.push(current);
     }
     data.push({ type: "scatter", mode: "lines", name: "Best Value", x, y: best, line: { color: "#EF553B" } });

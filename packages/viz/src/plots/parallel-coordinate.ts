@@ -2,7 +2,7 @@ import { isBetter, type StudyView } from "@shoal/core";
 import { evenSample, sampleNote } from "../downsample.js";
 import { COLOR_SCALE, makeFigure, messageFigure, type PlotlyFigure } from "../figure.js";
 import { choiceLabel } from "../param-axis.js";
-import { completedWithTarget, DEFAULT_TARGET_NAME, paramDistribution, reverseScale, selectParams, type TargetOptions } from "../plot-trials.js";
+import { completedWithTarget, DEFAULT_TARGET_NAME, paramDistribution, reverseScale, selectParams, targetDirection, type TargetOptions } from "../plot-trials.js";
 
 /** Options of plotParallelCoordinate. */
 export interface ParallelCoordinateOptions extends TargetOptions {
@@ -26,7 +26,7 @@ export const PARALLEL_COORDINATE_TITLE = "Parallel Coordinate Plot";
  */
 export function plotParallelCoordinate(study: StudyView, options: ParallelCoordinateOptions = {}): PlotlyFigure {
   const targetName = options.targetName ?? DEFAULT_TARGET_NAME;
-  const completed = completedWithTarget(study, options);
+  const completed = completedWithTarget(study, options, "plotParallelCoordinate");
   if (completed.length === 0) {
     return messageFigure(PARALLEL_COORDINATE_TITLE, `Study "${study.studyName}" has no completed trials yet: nothing to plot.`);
   }
@@ -36,7 +36,8 @@ export function plotParallelCoordinate(study: StudyView, options: ParallelCoordi
   if (withAll.length === 0) {
     return messageFigure(PARALLEL_COORDINATE_TITLE, `No completed trial has all of the parameters ${params.join(", ")}.`);
   }
-  const best = withAll.reduce((a, b) => (isBetter(study.direction, b.value, a.value) ? b : a));
+  const direction = targetDirection(study, options);
+  const best = withAll.reduce((a, b) => (isBetter(direction, b.value, a.value) ? b : a));
   const shown = evenSample(withAll, options.maxTrials ?? 1000, (c) => c === best);
 
   const values = shown.map((c) => c.value);

@@ -1,12 +1,13 @@
 import { getParamImportances, ShoalError, type Distribution, type FrozenTrial, type ImportanceEvaluator, type StudyView } from "@shoal/core";
 import { makeFigure, messageFigure, type PlotlyFigure } from "../figure.js";
-import { findDistribution } from "../plot-trials.js";
+import { checkTarget, findDistribution } from "../plot-trials.js";
 
 /** Options of plotParamImportances. */
 export interface ParamImportancesPlotOptions {
   /** @default fANOVA with seed 0 */
   evaluator?: ImportanceEvaluator;
   params?: readonly string[];
+  /** The number whose importance is measured; the objective value by default. A multi-objective study needs it. */
   target?: (trial: FrozenTrial) => number;
   /** Importances already computed (by `getParamImportances`), so a report computes them once. */
   importances?: Readonly<Record<string, number>>;
@@ -26,9 +27,12 @@ const KIND_COLORS = {
 
 /**
  * Horizontal bars of each parameter's importance, the most important on top, as Optuna's
- * `plot_param_importances`. A study with fewer than two completed trials gets a message.
+ * `plot_param_importances`. A study with fewer than two completed trials gets a message. A
+ * multi-objective study needs `target` (or `importances`), else TargetRequiredError.
  */
 export function plotParamImportances(study: StudyView, options: ParamImportancesPlotOptions = {}): PlotlyFigure {
+  // Outside the try below: this is the caller's mistake, not a fact about the study to show.
+  if (options.importances === undefined) checkTarget(study, { target: options.target }, "plotParamImportances");
   let importances: Readonly<Record<string, number>>;
   try {
     importances =

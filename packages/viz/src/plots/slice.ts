@@ -21,7 +21,7 @@ export const SLICE_TITLE = "Slice Plot";
  */
 export function plotSlice(study: StudyView, options: SliceOptions = {}): PlotlyFigure {
   const targetName = options.targetName ?? DEFAULT_TARGET_NAME;
-  const completed = completedWithTarget(study, options);
+  const completed = completedWithTarget(study, options, "plotSlice");
   if (completed.length === 0) {
     return messageFigure(SLICE_TITLE, `Study "${study.studyName}" has no completed trials yet: nothing to plot.`);
   }

@@ -32,7 +32,7 @@ export function trial(
   };
 }
 
-/** A study view over the given trials. */
-export function snapshot(trials: FrozenTrial[], direction: StudyDirection = "minimize", name = "test-study"): StudySnapshot {
+/** A study view over the given trials; an array of directions makes it a multi-objective study. */
+export function snapshot(trials: FrozenTrial[], direction: StudyDirection | readonly StudyDirection[] = "minimize", name = "test-study"): StudySnapshot {
   return new StudySnapshot(name, direction, trials);
 }
