@@ -3,13 +3,17 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createLogger, createStudy, RandomSampler, type Study } from "@shoal/core";
+import { inflateSync } from "node:zlib";
+import { createLogger, createStudy, RandomSampler, type StudyDirection, type Study } from "@shoal/core";
 import {
   DEFAULT_BROWSER,
   plotOptimizationHistory,
+  plotParetoFront,
   plotSlice,
+  renderPng,
   renderPngs,
   REPORT_PLOT_NAMES,
+  reportPlotNames,
   withBrowserPage,
   writeReport,
 } from "@shoal/viz";
@@ -122,5 +126,152 @@ describe.skipIf(!hasChromium)(title, () => {
     expect([history.readUInt32BE(16), history.readUInt32BE(20)]).toEqual([900, 500]);
     const slice = await readFile(files[1]!);
     expect(slice.readUInt32BE(16)).toBe(1200);
+  }, 120_000);
+});
+
+/**
+ * 50 trials of (minimize loss, maximize accuracy) (or three objectives, with model size
+ * minimised), some failed and some infeasible, the constraint recorded as a sampler's
+ * constraintsFunc would.
+ */
+function buildMultiObjectiveStudy(objectives: 2 | 3): Study {
+  const directions: StudyDirection[] = objectives === 2 ? ["minimize", "maximize"] : ["minimize", "maximize", "minimize"];
+  const study = createStudy({
+    studyName: `browser-mo-${objectives}`,
+    directions,
+    sampler: new RandomSampler({ seed: 5 }),
+    logger: createLogger({ sink: { write: () => undefined } }),
+  });
+  for (let i = 0; i < 50; i++) {
+    const trial = study.ask();
+    const x = trial.suggestFloat("x", 0, 1);
+    const depth = trial.suggestInt("depth", 1, 8);
+    const optimizer = trial.suggestCategorical("optimizer", ["sgd", "adam"]);
+    const loss = x + depth / 10 + (optimizer === "adam" ? 0 : 0.3);
+    const accuracy = 1 - (1 - x) ** 2 - 0.02 * depth;
+    study.storage.setTrialSystemAttr(trial.trialId, "constraints", [depth - 6]);
+    if (i % 11 === 3) study.tell(trial, undefined, { state: "FAIL" });
+    else study.tell(trial, objectives === 2 ? [loss, accuracy] : [loss, accuracy, depth * x]);
+  }
+  return study;
+}
+
+/** The RGBA pixels of an 8-bit RGBA, non-interlaced PNG (what Chromium's Plotly.toImage writes). */
+function pngPixels(png: Buffer): { width: number; height: number; rgba: Uint8Array } {
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  expect([png[24], png[25], png[28]]).toEqual([8, 6, 0]);
+  const chunks: Buffer[] = [];
+  for (let at = 8; at < png.length; ) {
+    const length = png.readUInt32BE(at);
+    if (png.toString("latin1", at + 4, at + 8) === "IDAT") chunks.push(png.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(chunks));
+  const stride = width * 4;
+  const rgba = new Uint8Array(height * stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)]!;
+    for (let x = 0; x < stride; x++) {
+      const byte = raw[y * (stride + 1) + 1 + x]!;
+      const a = x >= 4 ? rgba[y * stride + x - 4]! : 0;
+      const b = y > 0 ? rgba[(y - 1) * stride + x]! : 0;
+      const c = x >= 4 && y > 0 ? rgba[(y - 1) * stride + x - 4]! : 0;
+      const p = a + b - c;
+      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      const predicted = [0, a, b, (a + b) >> 1, paeth][filter]!;
+      rgba[y * stride + x] = (byte + predicted) & 0xff;
+    }
+  }
+  return { width, height, rgba };
+}
+
+/** How many pixels are the dark reds of the front's markers (nothing else in the figure is red). */
+function redPixels(png: Buffer): number {
+  const { rgba } = pngPixels(png);
+  let count = 0;
+  for (let i = 0; i < rgba.length; i += 4) if (rgba[i]! > 90 && rgba[i + 1]! < 70 && rgba[i + 2]! < 70) count++;
+  return count;
+}
+
+describe.skipIf(!hasChromium)(`${title}: a multi-objective study`, () => {
+  let outDir: string;
+  let study: Study;
+
+  beforeAll(async () => {
+    outDir = await mkdtemp(path.join(tmpdir(), "shoal-report-browser-mo-"));
+    study = buildMultiObjectiveStudy(2);
+    await writeReport(study, { outDir, objectiveNames: ["loss", "accuracy"] });
+  });
+  afterAll(async () => {
+    await rm(outDir, { recursive: true, force: true });
+  });
+
+  it("draws the Pareto front with the front's points, and every other plot, with no console errors", async () => {
+    const problems: string[] = [];
+    const result = await withBrowserPage({}, async (page) => {
+      page.on("console", (message) => {
+        if (message.type() === "error") problems.push(`console: ${message.text()}`);
+      });
+      page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+      await page.goto(pathToFileURL(path.join(outDir, "report.html")).href);
+      await page.waitForFunction("document.body.dataset.plotsReady !== undefined", undefined, { timeout: 90_000 });
+      expect(await page.evaluate("document.body.dataset.plotsReady")).toBe("true");
+      // What plotly drew: each trace of the Pareto front with its points as plotted (gd.calcdata)
+      // and the SVG markers in it, and which plots fell back to a message.
+      return page.evaluate(`(() => {
+        const front = document.getElementById("plot-pareto-front");
+        const traces = [...front.querySelectorAll(".scatterlayer .trace")];
+        return {
+          ids: [...document.querySelectorAll(".shoal-plot")].map((el) => el.id),
+          messages: [...document.querySelectorAll(".shoal-plot")].filter((el) => el.querySelector(".annotation-text")).map((el) => el.id),
+          front: front._fullData.map((trace, i) => ({
+            name: trace.name,
+            points: front.calcdata[i].filter((p) => Number.isFinite(p.x)).map((p) => [p.x, p.y]),
+            markers: traces[i] ? traces[i].querySelectorAll("path.point").length : 0,
+          })),
+          xTitle: front.querySelector(".xtitle")?.textContent,
+          yTitle: front.querySelector(".ytitle")?.textContent,
+        };
+      })()`);
+    });
+    expect(problems).toEqual([]);
+    const drawn = result as {
+      ids: string[];
+      messages: string[];
+      front: Array<{ name: string; points: Array<[number, number]>; markers: number }>;
+      xTitle: string;
+      yTitle: string;
+    };
+    expect(drawn.ids).toEqual(reportPlotNames(2).map((name) => `plot-${name}`));
+    // No trial reported intermediate values; every other plot drew its data.
+    expect(drawn.messages).toEqual(["plot-intermediate-values"]);
+    expect(drawn.front.map((t) => t.name)).toEqual(["Trial", "Best Trial", "Infeasible Trial"]);
+    const best = drawn.front[1]!;
+    // The report writes numbers with 7 significant digits.
+    const expected = study.bestTrials.map((t) => [Number(t.values![0]!.toPrecision(7)), Number(t.values![1]!.toPrecision(7))]);
+    expect(expected.length).toBeGreaterThan(1);
+    expect(best.points).toEqual(expected);
+    expect(best.markers).toBe(expected.length);
+    const complete = study.trials.filter((t) => t.state === "COMPLETE");
+    const infeasible = complete.filter((t) => (t.params.depth as number) > 6);
+    expect(infeasible.length).toBeGreaterThan(0);
+    expect(drawn.front[2]!.markers).toBe(infeasible.length);
+    expect(drawn.front[0]!.markers + best.markers + drawn.front[2]!.markers).toBe(complete.length);
+    expect([drawn.xTitle, drawn.yTitle]).toEqual(["loss", "accuracy"]);
+  }, 120_000);
+
+  it("renders the Pareto front to PNG, in 2-D and 3-D", async () => {
+    const flat = path.join(outDir, "pareto-2d.png");
+    const solid = path.join(outDir, "pareto-3d.png");
+    await renderPng(plotParetoFront(study, { targetNames: ["loss", "accuracy"] }), flat);
+    await renderPng(plotParetoFront(buildMultiObjectiveStudy(3)), solid);
+    for (const file of [flat, solid]) {
+      const png = await readFile(file);
+      expect(png.subarray(1, 4).toString(), file).toBe("PNG");
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)], file).toEqual([900, 500]);
+      // The front's markers were drawn (WebGL for the 3-D one), not just empty axes.
+      expect(redPixels(png), file).toBeGreaterThan(20);
+    }
   }, 120_000);
 });
