@@ -43,6 +43,19 @@ describe("shoal optimize --directions (embedded)", () => {
     expect(csv).toHaveLength(31);
   });
 
+  it("shoal report on a two-objective study: the Pareto front, the hypervolume history and each objective's plots", async () => {
+    const out = path.join(dir, "out");
+    const run = await runShoal(["optimize", fixture("zdt1.mjs"), "--directions", "minimize,minimize", "--trials", "12", "--seed", "3", "--out", out, "--no-progress"]);
+    expect(run.code, run.stderr).toBe(0);
+    const res = await runShoal(["report", "--out", out]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain("and 16 plot pages in");
+    const html = await readFile(path.join(out, "report.html"), "utf8");
+    expect(html).toContain("<h2>Pareto front</h2>");
+    for (const id of ["pareto-front", "hypervolume-history", "optimization-history-0", "edf-1"]) expect(html).toContain(`id="section-${id}"`);
+    expect(await readFile(path.join(out, "pareto-front.html"), "utf8")).toContain("Pareto-front Plot");
+  });
+
   it("a journal study resumes with its directions; other directions are refused naming both", async () => {
     const journal = path.join(dir, "mo.jsonl");
     const base = ["optimize", fixture("zdt1.mjs"), "--storage", journal, "--study", "mo", "--sampler", "random", "--no-progress"];

@@ -35,7 +35,9 @@ export const REPORT_USAGE = `Usage: shoal report --out DIR [options]
 
 Writes a study's plots as an HTML report that opens offline: DIR/report.html (a summary with
 the best trial, trial counts by state and parameter importances, then every plot) and one HTML
-page per plot.
+page per plot. A multi-objective study's report lists the Pareto front instead of a best trial
+and adds the Pareto-front plot, the hypervolume history (reference point: each objective's
+worst feasible value plus 10% of its range) and each objective's plots.
 
 ${formatOptions(reportFlags, 20)}`;
 
