@@ -1,4 +1,4 @@
-import { isFeasible, paretoFrontTrials, TrialState, type FrozenTrial, type StudyView } from "@shoal/core";
+import { CONSTRAINTS_ATTR, isFeasible, paretoFrontTrials, TrialState, type FrozenTrial, type StudyView } from "@shoal/core";
 import { PlotOptionError, SingleObjectiveStudyError } from "../errors.js";
 import { COLOR_SCALE, makeFigure, messageFigure, RED_SCALE, SCENE_AXIS, type PlotlyFigure, type PlotlyTrace } from "../figure.js";
 import { escapeHtml } from "../html/page.js";
@@ -63,7 +63,7 @@ export function plotParetoFront(study: StudyView, options: ParetoFrontOptions = 
   const includeDominated = options.includeDominatedTrials ?? true;
   const dominated = includeDominated ? feasible.filter((t) => !onFront.has(t)) : [];
   // As Optuna: the grey trace is there whenever the study records constraints at all.
-  const hasConstraints = complete.some((t) => t.systemAttrs.constraints !== undefined);
+  const hasConstraints = complete.some((t) => t.systemAttrs[CONSTRAINTS_ATTR] !== undefined);
 
   const plotted = plottedValues(complete, options.targets);
   const n = options.targets === undefined ? directions.length : (plotted.get(complete[0]!) as readonly number[]).length;
@@ -183,7 +183,7 @@ function scatter(
 function hoverText(trial: FrozenTrial): string {
   const lines = [`Trial ${trial.number}`, `values: [${(trial.values ?? []).join(", ")}]`];
   for (const [name, value] of Object.entries(trial.params)) lines.push(`${escapeHtml(name)}: ${escapeHtml(typeof value === "string" ? JSON.stringify(value) : String(value))}`);
-  const constraints = trial.systemAttrs.constraints;
+  const constraints = trial.systemAttrs[CONSTRAINTS_ATTR];
   if (Array.isArray(constraints)) lines.push(`constraints: [${constraints.join(", ")}]${isFeasible(trial) ? "" : " (infeasible)"}`);
   return lines.join("<br>");
 }

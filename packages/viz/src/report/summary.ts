@@ -1,4 +1,4 @@
-import { isBetter, paretoFrontTrials, TrialState, type FrozenTrial, type StudyDirection, type StudyView } from "@shoal/core";
+import { isBetter, isFeasible, paretoFrontTrials, TrialState, type FrozenTrial, type StudyDirection, type StudyView } from "@shoal/core";
 import { escapeHtml } from "../html/page.js";
 import { formatImportance } from "../plots/param-importances.js";
 
@@ -22,7 +22,10 @@ export interface StudySummary {
   objectiveNames: readonly string[];
   trialCount: number;
   countsByState: Record<TrialState, number>;
-  /** The best trial of a single-objective study; always null on a multi-objective one (see `paretoFront`). */
+  /**
+   * The best feasible COMPLETE trial of a single-objective study (as `study.bestTrial`: a trial
+   * whose `constraints` break is never best); always null on a multi-objective one (see `paretoFront`).
+   */
   bestTrial: FrozenTrial | null;
   /** A multi-objective study's Pareto front (its `bestTrials`: COMPLETE, feasible, non-dominated) in number order; null on a single-objective one. */
   paretoFront: FrozenTrial[] | null;
@@ -48,7 +51,7 @@ export function summarizeStudy(study: StudyView, importances: readonly Objective
   if (single) {
     const direction = study.direction;
     for (const t of trials) {
-      if (t.state !== TrialState.COMPLETE || t.value === null) continue;
+      if (t.state !== TrialState.COMPLETE || t.value === null || !isFeasible(t)) continue;
       if (bestTrial === null || isBetter(direction, t.value, bestTrial.value as number)) bestTrial = t;
     }
   }
@@ -73,7 +76,10 @@ export function summaryHtml(summary: StudySummary): string {
   const states = (Object.entries(summary.countsByState) as Array<[TrialState, number]>)
     .map(([state, n]) => `<tr><td>${state}</td><td class="num">${n}</td></tr>`)
     .join("\n");
-  const best = summary.paretoFront === null ? `<section><h2>Best trial</h2>\n${bestTrialHtml(summary.bestTrial)}\n</section>` : paretoFrontHtml(summary);
+  const best =
+    summary.paretoFront === null
+      ? `<section><h2>Best trial</h2>\n${bestTrialHtml(summary.bestTrial, summary.countsByState.COMPLETE > 0)}\n</section>`
+      : paretoFrontHtml(summary);
   const importances =
     summary.paretoFront === null
       ? importancesHtml(summary.importances, summary.importanceMessage)
@@ -92,8 +98,8 @@ ${importances}
 </div>`;
 }
 
-function bestTrialHtml(best: FrozenTrial | null): string {
-  if (best === null) return `<p>No completed trial yet, so no best trial.</p>`;
+function bestTrialHtml(best: FrozenTrial | null, anyComplete: boolean): string {
+  if (best === null) return anyComplete ? `<p>No feasible completed trial yet, so no best trial.</p>` : `<p>No completed trial yet, so no best trial.</p>`;
   return `<p>Trial ${best.number}, value <strong>${escapeHtml(String(best.value))}</strong></p>
 <table class="params"><thead><tr><th>Parameter</th><th>Value</th></tr></thead><tbody>
 ${Object.entries(best.params)

@@ -167,3 +167,19 @@ describe("writeReport on a multi-objective study", () => {
     await expect(writeReport(moStudy(), { outDir, referencePoint: [1] })).rejects.toThrow(PlotOptionError);
   });
 });
+
+describe("writeReport's best trial", () => {
+  it("is never an infeasible trial, as study.bestTrial", async () => {
+    const outDir = await mkdtemp(path.join(tmpdir(), "shoal-report-"));
+    const study = snapshot([
+      trial(0, { value: 3, params: { x: 0 } }),
+      trial(1, { value: 1, params: { x: 1 }, systemAttrs: { constraints: [0.5] } }),
+      trial(2, { value: 2, params: { x: 2 }, systemAttrs: { constraints: [0] } }),
+    ]);
+    const { summary } = await writeReport(study, { outDir });
+    expect(summary.bestTrial?.number).toBe(2);
+    const none = await writeReport(snapshot([trial(0, { value: 1, params: { x: 0 }, systemAttrs: { constraints: [1] } })]), { outDir });
+    expect(none.summary.bestTrial).toBeNull();
+    expect(await readFile(none.reportFile, "utf8")).toContain("No feasible completed trial yet, so no best trial.");
+  });
+});
