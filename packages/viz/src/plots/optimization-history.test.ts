@@ -41,6 +41,22 @@ describe("plotOptimizationHistory", () => {
     expect(fig.layout.title.subtitle?.text).toBe("2 failed trials not shown");
   });
 
+  it("draws infeasible trials in grey, never as best, as Optuna", () => {
+    const fig = plotOptimizationHistory(
+      snapshot([
+        trial(0, { value: 3 }),
+        trial(1, { value: 0.5, systemAttrs: { constraints: [1, -1] } }),
+        trial(2, { value: 2, systemAttrs: { constraints: [0] } }),
+      ]),
+    );
+    expect(fig.data.map((d) => d.name)).toEqual(["Objective Value", "Best Value", "Infeasible Trial"]);
+    expect(fig.data[0]).toMatchObject({ x: [0, 2], y: [3, 2] });
+    expect(fig.data[1]).toMatchObject({ x: [0, 2], y: [3, 2] });
+    expect(fig.data[2]).toMatchObject({ x: [1], y: [0.5], marker: { color: "#cccccc" } });
+    const allInfeasible = plotOptimizationHistory(snapshot([trial(0, { value: 1, systemAttrs: { constraints: [1] } })]));
+    expect(allInfeasible.data.map((d) => d.name)).toEqual(["Objective Value", "Infeasible Trial"]);
+  });
+
   it("leaves pruned trials out when asked", () => {
     const fig = plotOptimizationHistory(snapshot([trial(0, { value: 3 }), trial(1, { state: "PRUNED", value: 0.5 })]), { includePruned: false });
     expect(fig.data.map((d) => d.name)).toEqual(["Objective Value", "Best Value"]);
