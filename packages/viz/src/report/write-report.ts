@@ -80,7 +80,9 @@ h3 { font-size: 14px; margin: 8px 0 4px; }
  * `referencePoint`, else `defaultReferencePoint`), then each objective's history, importances,
  * parallel coordinates, slice, contour and EDF (`target` the objective's value, named after it),
  * then the intermediate values and the timeline; the summary lists the Pareto-front trials
- * instead of a best trial, and the importances of each objective.
+ * instead of a best trial, and the importances of each objective. The Pareto front plots every
+ * completed trial with its hover text (number, values, params: about 190 bytes a trial), so a
+ * 10,000-trial two-objective report takes about 3.3 s and 9.7 MB.
  */
 export async function writeReport(study: StudyView, options: ReportOptions): Promise<ReportResult> {
   const outDir = path.resolve(options.outDir);
