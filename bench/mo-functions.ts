@@ -2,8 +2,8 @@
  * Multi-objective benchmark functions (every objective minimised), each with the reference
  * point its hypervolume is measured against. ZDT1 is the issue's (and anchors/mo_quality.py's);
  * the others are families of our own choosing, so that a default is not tuned to one front:
- * a concave front (ZDT2), a disconnected one (ZDT3), three objectives (DTLZ2) and a mixed space
- * of floats, a log-scaled int and a categorical.
+ * a concave front (ZDT2), a disconnected one (ZDT3), three and four objectives (DTLZ2, and DTLZ1
+ * with its many local fronts) and a mixed space of floats, a log-scaled int and a categorical.
  */
 import type { BaseTrial } from "@shoal/core";
 
@@ -15,6 +15,23 @@ export interface MultiObjectiveFunction {
 
 const floats = (trial: BaseTrial, n: number): number[] => Array.from({ length: n }, (_, i) => trial.suggestFloat(`x${i}`, 0, 1));
 const zdtG = (x: readonly number[]): number => 1 + (9 * x.slice(1).reduce((a, b) => a + b, 0)) / (x.length - 1);
+
+/** DTLZ2 with `m` objectives on `n` floats in [0, 1]: the front is the unit sphere's positive part. */
+export function dtlz2(m: number, n: number): MultiObjectiveFunction {
+  return {
+    nObjectives: m,
+    reference: Array.from({ length: m }, () => 2.5),
+    objective(trial) {
+      const x = floats(trial, n);
+      const g = x.slice(m - 1).reduce((s, v) => s + (v - 0.5) ** 2, 0);
+      return Array.from({ length: m }, (_, i) => {
+        let f = 1 + g;
+        for (let j = 0; j < m - 1 - i; j++) f *= Math.cos((x[j]! * Math.PI) / 2);
+        return i > 0 ? f * Math.sin((x[m - 1 - i]! * Math.PI) / 2) : f;
+      });
+    },
+  };
+}
 
 export const MO_FUNCTIONS: Record<string, MultiObjectiveFunction> = {
   zdt1: {
@@ -45,14 +62,15 @@ export const MO_FUNCTIONS: Record<string, MultiObjectiveFunction> = {
       return [x[0]!, g * (1 - Math.sqrt(r) - r * Math.sin(10 * Math.PI * x[0]!))];
     },
   },
-  dtlz2: {
+  dtlz2: dtlz2(3, 6),
+  dtlz2_m4: dtlz2(4, 7),
+  dtlz1: {
     nObjectives: 3,
-    reference: [2.5, 2.5, 2.5],
+    reference: [400, 400, 400],
     objective(trial) {
       const x = floats(trial, 6);
-      const g = x.slice(2).reduce((s, v) => s + (v - 0.5) ** 2, 0);
-      const [a, b] = [(x[0]! * Math.PI) / 2, (x[1]! * Math.PI) / 2];
-      return [(1 + g) * Math.cos(a) * Math.cos(b), (1 + g) * Math.cos(a) * Math.sin(b), (1 + g) * Math.sin(a)];
+      const g = 100 * (4 + x.slice(2).reduce((s, v) => s + (v - 0.5) ** 2 - Math.cos(20 * Math.PI * (v - 0.5)), 0));
+      return [0.5 * (1 + g) * x[0]! * x[1]!, 0.5 * (1 + g) * x[0]! * (1 - x[1]!), 0.5 * (1 + g) * (1 - x[0]!)];
     },
   },
   mixed: {

@@ -15,6 +15,12 @@ const N_FEATURES = xTrain[0]!.length;
 const MAX_FEATURES = Math.floor(Math.sqrt(N_FEATURES));
 
 export function objective(trial: BaseTrial): number {
+  const model = trainForest(trial);
+  return accuracy(yVal, model.predict(xVal));
+}
+
+/** The tutorial's forest with the trial's three hyperparameters, trained on the 120 training flowers. */
+export function trainForest(trial: BaseTrial): RandomForestClassifier {
   const nEstimators = trial.suggestInt("n_estimators", 10, 100);
   const maxDepth = trial.suggestInt("max_depth", 3, 20);
   const minSamplesSplit = trial.suggestFloat("min_samples_split", 0.1, 1.0);
@@ -36,7 +42,7 @@ export function objective(trial: BaseTrial): number {
     },
   });
   model.train(xTrain, yTrain);
-  return accuracy(yVal, model.predict(xVal));
+  return model;
 }
 
 /** sklearn's float `min_samples_split`: `max(2, ceil(fraction * n_samples))` samples. */
@@ -45,7 +51,7 @@ export function minSamplesSplitCount(fraction: number, nSamples: number): number
 }
 
 /** The fraction of predictions equal to the labels, as sklearn's `accuracy_score`. */
-function accuracy(expected: readonly number[], predicted: readonly number[]): number {
+export function accuracy(expected: readonly number[], predicted: readonly number[]): number {
   let correct = 0;
   for (let i = 0; i < expected.length; i++) if (predicted[i] === expected[i]) correct++;
   return correct / expected.length;

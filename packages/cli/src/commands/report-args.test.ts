@@ -24,6 +24,12 @@ describe("shoal report's study source", () => {
     });
   });
 
+  it("--objective-names: one name per objective, comma-separated", () => {
+    expect(parse(["--objective-names", "accuracy, size"], {})?.objectiveNames).toEqual(["accuracy", "size"]);
+    expect(parse([], {})?.objectiveNames).toBeUndefined();
+    expect(() => parse(["--objective-names", "a,,b"], {})).toThrow("--objective-names must be a comma-separated list of names, one per objective");
+  });
+
   it("still reads DIR/trials.json without --study, whatever the environment says", () => {
     expect(parse([], { SHOAL_REDIS_URL: "redis://shoal:1" })?.from).toBe(path.join(dir, "trials.json"));
   });

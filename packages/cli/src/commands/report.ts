@@ -23,6 +23,12 @@ const reportFlags = defineFlags({
     rule: "must name a journal file",
     help: "read the study from this journal file (shoal optimize --storage) instead;\n--study NAME may be left out when it holds one study",
   }),
+  "objective-names": flag.text({
+    value: "NAMES",
+    rule: "must be a comma-separated list of names, one per objective, e.g. accuracy,size",
+    pattern: /^[^,]+(?:,[^,]+)*$/,
+    help: "the objectives' names on the plots' axes and in the summary, comma-separated,\none per objective (default Objective 0, Objective 1, ...)",
+  }),
   png: flag.boolean({ help: "also render each plot as DIR/<plot>.png, through headless Chromium" }),
   browser: flag.text({
     value: "PATH",
@@ -48,6 +54,8 @@ export interface ReportCommand {
   from: string | { redisUrl: string; studyName: string; prefix: FlagValues<typeof reportFlags>["prefix"]; connectTimeoutMs: number } | { journal: string; studyName: string };
   png: boolean;
   browser: string | undefined;
+  /** --objective-names, split; undefined: the default names. */
+  objectiveNames: string[] | undefined;
 }
 
 /** Validates `shoal report` arguments; returns null when help was asked for. */
@@ -58,12 +66,13 @@ export function parseReportArgs(argv: readonly string[], cwd = process.cwd(), en
   if (values.out === undefined) throw new UsageError("missing --out DIR, the directory to write report.html into.", "report");
   if (values.browser !== undefined && values.png !== true) throw new UsageError("--browser is only used with --png.", "report");
   const outDir = path.resolve(cwd, values.out);
+  const objectiveNames = values["objective-names"]?.split(",").map((n) => n.trim());
   const browser = values.browser === undefined ? undefined : path.resolve(cwd, values.browser);
   if (values.storage !== undefined) {
     if (values.redis !== undefined || values.from !== undefined || values.prefix !== undefined) {
       throw new UsageError("--storage FILE reads the study from a journal file: give it without --from, --redis and --prefix.", "report");
     }
-    return { outDir, from: { journal: path.resolve(cwd, values.storage), studyName: values.study ?? "" }, png: values.png, browser };
+    return { outDir, from: { journal: path.resolve(cwd, values.storage), studyName: values.study ?? "" }, png: values.png, browser, objectiveNames };
   }
   if (values.redis !== undefined || values.study !== undefined) {
     if (values.study === undefined) throw new UsageError("--redis URL needs --study NAME, the study to read.", "report");
@@ -80,6 +89,7 @@ export function parseReportArgs(argv: readonly string[], cwd = process.cwd(), en
       from: { redisUrl: parseRedisFlag(url, "report"), studyName: values.study, prefix: values.prefix, connectTimeoutMs: connectTimeoutMs(values["connect-timeout"]) },
       png: values.png,
       browser,
+      objectiveNames,
     };
   }
   for (const name of ["prefix", "connect-timeout"] as const) {
@@ -94,7 +104,7 @@ export function parseReportArgs(argv: readonly string[], cwd = process.cwd(), en
       "report",
     );
   }
-  return { outDir, from, png: values.png, browser };
+  return { outDir, from, png: values.png, browser, objectiveNames };
 }
 
 /** Runs `shoal report`: reads the study, writes the report and prints where it is. */
@@ -102,7 +112,11 @@ export async function runReport(command: ReportCommand): Promise<number> {
   const from = command.from;
   const study =
     typeof from === "string" ? await readStudyJson(from) : "journal" in from ? readJournalReport(from) : await readRedisStudy(from);
-  const result = await writeReport(study, { outDir: command.outDir, png: command.png, browser: command.browser });
+  const names = command.objectiveNames;
+  if (names !== undefined && names.length !== study.directions.length) {
+    throw new UsageError(`--objective-names has ${names.length} names, and study "${study.studyName}" has ${study.directions.length} objectives: give one per objective.`, "report");
+  }
+  const result = await writeReport(study, { outDir: command.outDir, png: command.png, browser: command.browser, ...(names === undefined ? {} : { objectiveNames: names }) });
   const pages = Object.keys(result.plotFiles).length;
   process.stdout.write(
     `Wrote the report of study "${study.studyName}" (${result.summary.trialCount} trials): ${result.reportFile}\n` +

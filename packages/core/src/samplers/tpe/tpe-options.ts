@@ -10,8 +10,13 @@ export interface TPESamplerOptions {
   nStartupTrials?: number;
   /** Candidates drawn from l(x); the one with the best l(x)/g(x) is taken. @default 48 */
   nEiCandidates?: number;
-  /** Sample the parameters every finished trial has jointly, with one mixture over all. @default true */
-  multivariate?: boolean;
+  /**
+   * Sample the parameters every finished trial has jointly, with one mixture over all. "auto":
+   * jointly with one or two objectives, one parameter at a time with three or more (measured on
+   * DTLZ1/DTLZ2 with 3 and 4 objectives, where the joint mixture spreads too little along the
+   * front). @default "auto"
+   */
+  multivariate?: boolean | "auto";
   /** With multivariate: split the space into groups of parameters that occur together. @default false */
   group?: boolean;
   /** Count RUNNING trials as bad observations, so parallel trials spread out. @default true */
@@ -39,7 +44,7 @@ export interface CompiledTPESamplerOptions {
   readonly seed: number;
   readonly nStartupTrials: number;
   readonly nEiCandidates: number;
-  readonly multivariate: boolean;
+  readonly multivariate: boolean | "auto";
   readonly group: boolean;
   readonly constantLiar: boolean;
   readonly priorWeight: number;
@@ -52,13 +57,13 @@ export interface CompiledTPESamplerOptions {
 
 /**
  * Shoal's defaults, chosen on the quality benchmark (bench/quality.ts, tuned on other seeds than
- * it reports): Optuna's, except multivariate, a larger gamma and twice the candidates, which
- * do better within ~150 trials; and constant liar, for parallel studies.
+ * it reports): Optuna's, except multivariate (up to two objectives), a larger gamma and twice the
+ * candidates, which do better within ~150 trials; and constant liar, for parallel studies.
  */
 export const tpeDefaults = {
   nStartupTrials: 10,
   nEiCandidates: 48,
-  multivariate: true,
+  multivariate: "auto",
   group: false,
   constantLiar: true,
   priorWeight: 1,
@@ -93,12 +98,15 @@ export function compileTPESamplerOptions(options: TPESamplerOptions = {}): Compi
   if (typeof o.priorWeight !== "number" || !Number.isFinite(o.priorWeight) || o.priorWeight <= 0) {
     throw new InvalidOptionError("priorWeight", `must be a finite number > 0, got ${String(o.priorWeight)}.`);
   }
-  for (const name of ["multivariate", "group", "constantLiar", "considerMagicClip", "considerEndpoints"] as const) {
+  if (o.multivariate !== "auto" && typeof o.multivariate !== "boolean") {
+    throw new InvalidOptionError("multivariate", `must be true, false or "auto", got ${String(o.multivariate)}.`);
+  }
+  for (const name of ["group", "constantLiar", "considerMagicClip", "considerEndpoints"] as const) {
     if (typeof o[name] !== "boolean") {
       throw new InvalidOptionError(name, `must be true or false, got ${String(o[name])}.`);
     }
   }
-  if (o.group && !o.multivariate) {
+  if (o.group && o.multivariate === false) {
     throw new InvalidOptionError("group", "group: true needs multivariate: true (groups are sampled jointly).");
   }
   for (const name of ["gamma", "weights"] as const) {

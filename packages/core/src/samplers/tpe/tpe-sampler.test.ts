@@ -156,6 +156,27 @@ describe("TPESampler sampling", () => {
     }
   });
 
+  it('multivariate "auto" (the default) samples jointly with one or two objectives, one at a time with three or more', () => {
+    const spaceAfter = (nObjectives: number, multivariate?: boolean | "auto") => {
+      const sampler = new TPESampler({ seed: 1, ...(multivariate === undefined ? {} : { multivariate }) });
+      const s = study(sampler, { directions: Array.from({ length: nObjectives }, () => "minimize" as const) });
+      for (let i = 0; i < 12; i++) {
+        const t = s.ask();
+        const x = t.suggestFloat("x", 0, 1);
+        const y = t.suggestFloat("y", 0, 1);
+        s.tell(t, Array.from({ length: nObjectives }, (_, k) => (k % 2 === 0 ? x + y * k : 1 - x + y)));
+      }
+      const t = s.ask();
+      return Object.keys(sampler.inferRelativeSearchSpace(s, t.frozen())).sort();
+    };
+    expect(spaceAfter(1)).toEqual(["x", "y"]);
+    expect(spaceAfter(2)).toEqual(["x", "y"]);
+    expect(spaceAfter(3)).toEqual([]);
+    expect(spaceAfter(3, true)).toEqual(["x", "y"]);
+    expect(spaceAfter(2, false)).toEqual([]);
+    expect(() => new TPESampler({ multivariate: "yes" as never })).toThrow('Invalid option "multivariate": must be true, false or "auto", got yes.');
+  });
+
   it("infers the intersection (multivariate) or the groups (group) as the relative space", async () => {
     const objective = (t: BaseTrial): number => {
       const x = t.suggestFloat("x", 0, 1);

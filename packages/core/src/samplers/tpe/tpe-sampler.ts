@@ -29,6 +29,8 @@ interface StepContext {
   readonly below: Side;
   readonly above: Side;
   readonly gatherer: ObservationGatherer;
+  /** The estimators' parameters for the study (joint or one-at-a-time bandwidths). */
+  readonly estimatorParams: ParzenEstimatorParameters;
 }
 
 /** The study's trials as one trial's sampling sees them. */
@@ -72,7 +74,8 @@ interface StudyState {
  */
 export class TPESampler implements Sampler {
   private readonly options: CompiledTPESamplerOptions;
-  private readonly estimatorParams: ParzenEstimatorParameters;
+  /** The estimators' parameters for joint and for one-at-a-time sampling. */
+  private readonly estimatorParams: { readonly joint: ParzenEstimatorParameters; readonly single: ParzenEstimatorParameters };
   /** Per study (by view identity, so a recreated study of the same name starts afresh). */
   private readonly studies = new WeakMap<StudyView, StudyState>();
   /** The groups of the last inferred relative space, for sampleRelative (group mode). */
@@ -82,16 +85,22 @@ export class TPESampler implements Sampler {
 
   constructor(options: TPESamplerOptions = {}) {
     this.options = compileTPESamplerOptions(options);
-    this.estimatorParams = {
+    const common = {
       priorWeight: this.options.priorWeight,
       considerMagicClip: this.options.considerMagicClip,
       considerEndpoints: this.options.considerEndpoints,
-      multivariate: this.options.multivariate,
     };
+    this.estimatorParams = { joint: { ...common, multivariate: true }, single: { ...common, multivariate: false } };
+  }
+
+  /** Whether `study`'s parameters are sampled jointly: the option, or with "auto" by its number of objectives. */
+  private isMultivariate(study: StudyView): boolean {
+    const m = this.options.multivariate;
+    return m === "auto" ? study.directions.length < 3 : m;
   }
 
   inferRelativeSearchSpace(study: StudyView, trial: FrozenTrial): SearchSpace {
-    if (!this.options.multivariate) return {};
+    if (!this.isMultivariate(study)) return {};
     // The snapshot brings the search space up to date with the finished trials.
     this.snapshotFor(study, trial);
     const state = this.stateOf(study);
@@ -160,7 +169,7 @@ export class TPESampler implements Sampler {
       // Handed on now, as they are read: the ledger gives each trial once.
       state.store.add(fresh);
       if (this.options.group) state.groups.add(fresh);
-      else if (this.options.multivariate) state.intersection.add(fresh);
+      else if (this.isMultivariate(study)) state.intersection.add(fresh);
     }
     // The trial being sampled is RUNNING too; it is no observation of itself.
     const lies = this.options.constantLiar
@@ -194,7 +203,7 @@ export class TPESampler implements Sampler {
         below = sideOfNumbers(split.below, []);
         above = sideOfNumbers(split.above, snapshot.lies);
       }
-      context = { below, above, gatherer: state.gatherer };
+      context = { below, above, gatherer: state.gatherer, estimatorParams: this.isMultivariate(study) ? this.estimatorParams.joint : this.estimatorParams.single };
     }
     snapshot.context = context;
     return context;
@@ -209,8 +218,8 @@ export class TPESampler implements Sampler {
     this.arena.reset();
     const alloc = this.arena.take;
     const { gatherer } = context;
-    const below = new ParzenEstimator(dims, gatherer.gather(context.below, names, dims, alloc), this.estimatorParams, alloc);
-    const above = new ParzenEstimator(dims, gatherer.gather(context.above, names, dims, alloc), this.estimatorParams, alloc);
+    const below = new ParzenEstimator(dims, gatherer.gather(context.below, names, dims, alloc), context.estimatorParams, alloc);
+    const above = new ParzenEstimator(dims, gatherer.gather(context.above, names, dims, alloc), context.estimatorParams, alloc);
 
     const count = this.options.nEiCandidates;
     const candidates = below.sample(rng, count, alloc);
