@@ -1,5 +1,6 @@
 import type { BaseTrial } from "@shoal/core";
 import { describe, expect, it } from "vitest";
+import { countNodes, objective as accuracyAndSize } from "./objective-mo.js";
 import { minSamplesSplitCount, objective } from "./objective.js";
 
 type Params = { n_estimators: number; max_depth: number; min_samples_split: number };
@@ -91,5 +92,22 @@ describe("minSamplesSplitCount", () => {
     expect(minSamplesSplitCount(0.701, 120)).toBe(85);
     expect(minSamplesSplitCount(1.0, 120)).toBe(120);
     expect(minSamplesSplitCount(0.001, 120)).toBe(2);
+  });
+});
+
+describe("the two-objective objective (accuracy, nodes)", () => {
+  it("returns the single objective's accuracy and a size that grows with the forest", () => {
+    const base = { n_estimators: 10, max_depth: 10, min_samples_split: 0.2 };
+    const [acc, nodes] = accuracyAndSize(fakeTrial(base).trial);
+    expect(acc).toBe(run(base));
+    expect(Number.isInteger(nodes) && nodes >= 10).toBe(true);
+    expect(accuracyAndSize(fakeTrial({ ...base, n_estimators: 40 }).trial)[1]).toBeGreaterThan(nodes);
+    // Splits stop early with a large min_samples_split: fewer nodes.
+    expect(accuracyAndSize(fakeTrial({ ...base, min_samples_split: 0.9 }).trial)[1]).toBeLessThan(nodes);
+  });
+
+  it("counts a tree's nodes, leaves included", () => {
+    expect(countNodes({})).toBe(1);
+    expect(countNodes({ left: {}, right: { left: {}, right: {} } })).toBe(5);
   });
 });
