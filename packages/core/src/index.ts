@@ -63,6 +63,7 @@ export { deriveSeed, Rng } from "./rng.js";
 export { RandomSampler, sampleUniform, type RandomSamplerOptions } from "./samplers/random-sampler.js";
 export type { Sampler, SearchSpace } from "./samplers/sampler.js";
 export * from "./samplers/nsga/index.js";
+export * from "./samplers/qmc/index.js";
 export * from "./samplers/tpe/index.js";
 export { InMemoryStorage } from "./storage/in-memory-storage.js";
 export type { Storage, StudySummary, TrialTemplate, TrialTimes } from "./storage/storage.js";
