@@ -3,8 +3,10 @@ import { Rng } from "../rng.js";
 import {
   cholesky,
   dot,
+  inverseEntryFromUpper,
   inverseFromInverseFactor,
   invertLower,
+  invertLowerTransposed,
   norm,
   NotPositiveDefiniteError,
   orthonormalComplement,
@@ -120,5 +122,26 @@ describe("cholesky", () => {
     expect(() => cholesky(indefinite, 2, new Float64Array(4))).toThrow(NotPositiveDefiniteError);
     expect(() => cholesky(indefinite, 2, new Float64Array(4))).toThrow(/2x2 matrix/);
     expect(() => cholesky(Float64Array.from([Number.NaN]), 1, new Float64Array(1))).toThrow(NotPositiveDefiniteError);
+  });
+});
+
+describe("invertLowerTransposed", () => {
+  it("gives L^-T, and inverseEntryFromUpper the entries of A^-1", () => {
+    const rng = new Rng(5);
+    const n = 6;
+    const b = Float64Array.from({ length: n * n }, () => rng.normal());
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) a[i * n + j]! += b[i * n + k]! * b[j * n + k]!;
+    for (let i = 0; i < n; i++) a[i * n + i]! += 0.1;
+    const l = new Float64Array(n * n);
+    cholesky(a, n, l);
+    const u = new Float64Array(n * n);
+    invertLowerTransposed(l, n, u);
+    const linv = new Float64Array(n * n);
+    invertLower(l, n, linv);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) expect(u[i * n + j]).toBeCloseTo(linv[j * n + i]!, 12);
+    const ainv = new Float64Array(n * n);
+    inverseFromInverseFactor(linv, n, ainv);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) expect(inverseEntryFromUpper(u, n, i, j)).toBeCloseTo(ainv[i * n + j]!, 10);
   });
 });

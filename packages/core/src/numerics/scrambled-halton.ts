@@ -26,16 +26,21 @@ export function scrambledHalton(count: number, dim: number, rng: Rng): Float64Ar
         permutations[row + b] = t;
       }
     }
+    // The value of the permuted zero digits from position j on: every index ends in zeros.
+    const zeroTail = new Float64Array(digits + 1);
+    for (let j = digits - 1; j >= 0; j--) zeroTail[j] = zeroTail[j + 1]! + permutations[j * base]! * base ** -(j + 1);
     for (let i = 0; i < count; i++) {
       let index = start + i;
       let value = 0;
       let scale = 1 / base;
-      for (let j = 0; j < digits; j++) {
+      let j = 0;
+      for (; j < digits && index > 0; j++) {
         const digit = index % base;
         index = (index - digit) / base;
         value += permutations[j * base + digit]! * scale;
         scale /= base;
       }
+      value += zeroTail[j]!;
       out[i * dim + k] = Math.min(value, 1 - 2 ** -53);
     }
   }

@@ -9,6 +9,16 @@ export interface AcquisitionFunction {
   readonly dim: number;
   evaluate(x: Float64Array, offset: number): number;
   evaluateWithGradient(x: Float64Array, grad: Float64Array): number;
+  /** The values at `count` points (row-major in xs) into out: the preliminary scoring. */
+  evaluateBatch(xs: Float64Array, count: number, out: Float64Array): void;
+}
+
+/** Batch scoring of one GP's posterior: means and variances in blocks, then a pointwise map. */
+function batchOf(gpr: GPRegressor, xs: Float64Array, count: number, out: Float64Array, map: (mean: number, variance: number) => number): void {
+  const means = new Float64Array(count);
+  const variances = new Float64Array(count);
+  gpr.posteriorBatch(xs, count, means, variances);
+  for (let i = 0; i < count; i++) out[i] = map(means[i]!, variances[i]! + STABILIZING_NOISE);
 }
 
 /**
@@ -42,6 +52,10 @@ export class LogEI implements AcquisitionFunction {
   evaluate(x: Float64Array, offset: number): number {
     this.gpr.posterior(x, offset, this.moments);
     return logEI(this.moments[0]!, this.moments[1]! + STABILIZING_NOISE, this.threshold);
+  }
+
+  evaluateBatch(xs: Float64Array, count: number, out: Float64Array): void {
+    batchOf(this.gpr, xs, count, out, (mean, variance) => logEI(mean, variance, this.threshold));
   }
 
   evaluateWithGradient(x: Float64Array, grad: Float64Array): number {
@@ -92,6 +106,10 @@ export class LogFeasibility implements AcquisitionFunction {
     return logNormalCdf((this.moments[0]! - this.threshold) / sigma);
   }
 
+  evaluateBatch(xs: Float64Array, count: number, out: Float64Array): void {
+    batchOf(this.gpr, xs, count, out, (mean, variance) => logNormalCdf((mean - this.threshold) / Math.sqrt(variance)));
+  }
+
   evaluateWithGradient(x: Float64Array, grad: Float64Array): number {
     this.gpr.posteriorWithGradient(x, this.moments, this.gradMean, this.gradVar);
     const variance = this.moments[1]! + STABILIZING_NOISE;
@@ -127,6 +145,16 @@ export class ConstrainedLogEI implements AcquisitionFunction {
     let value = this.objective === null ? 0 : this.objective.evaluate(x, offset);
     for (const c of this.constraints) value += c.evaluate(x, offset);
     return value;
+  }
+
+  evaluateBatch(xs: Float64Array, count: number, out: Float64Array): void {
+    const part = new Float64Array(count);
+    out.fill(0, 0, count);
+    const parts: readonly AcquisitionFunction[] = this.objective === null ? this.constraints : [this.objective, ...this.constraints];
+    for (const p of parts) {
+      p.evaluateBatch(xs, count, part);
+      for (let i = 0; i < count; i++) out[i]! += part[i]!;
+    }
   }
 
   evaluateWithGradient(x: Float64Array, grad: Float64Array): number {

@@ -1,4 +1,4 @@
-import { cholesky, inverseFromInverseFactor, invertLower, NotPositiveDefiniteError, solveLowerInPlace, solveLowerTransposeInPlace } from "../../numerics/linear-algebra.js";
+import { cholesky, inverseEntryFromUpper, invertLowerTransposed, NotPositiveDefiniteError, solveLowerInPlace, solveLowerTransposeInPlace } from "../../numerics/linear-algebra.js";
 import { minimizeLbfgsb } from "../../numerics/lbfgsb.js";
 import { pairDistances, matern52, matern52Derivative, type KernelParams } from "./kernel.js";
 import type { TrainingData } from "./gp-regressor.js";
@@ -44,7 +44,6 @@ export class NegativeLogPosterior {
   private readonly d2: Float64Array;
   private readonly c: Float64Array;
   private readonly l: Float64Array;
-  private readonly w: Float64Array;
   private readonly alpha: Float64Array;
   private readonly pairKernel: Float64Array;
   private readonly pairDerivative: Float64Array;
@@ -60,7 +59,6 @@ export class NegativeLogPosterior {
     this.d2 = pairDistances(data.x, n, data.dim, data.isCategorical);
     this.c = new Float64Array(n * n);
     this.l = new Float64Array(n * n);
-    this.w = new Float64Array(n * n);
     this.alpha = new Float64Array(n);
     this.pairKernel = new Float64Array((n * (n - 1)) / 2);
     this.pairDerivative = new Float64Array((n * (n - 1)) / 2);
@@ -115,7 +113,7 @@ export class NegativeLogPosterior {
     const noise = this.minimumNoise + rawNoise;
 
     // C, from the per-pair distances; the kernel values and derivatives are kept for the traces.
-    const { c, l, w, alpha, d2, pairKernel, pairDerivative } = this;
+    const { c, l, alpha, d2, pairKernel, pairDerivative } = this;
     let p = 0;
     for (let i = 0; i < n; i++) {
       const ri = i * n;
@@ -140,9 +138,9 @@ export class NegativeLogPosterior {
     solveLowerTransposeInPlace(l, n, alpha);
     const logLikelihood = -0.5 * quad - logDet - 0.5 * n * Math.log(2 * Math.PI);
 
-    // W = alpha alpha^T - C^-1, lower triangle (C^-1 via L^-1, written over c).
-    invertLower(l, n, c);
-    inverseFromInverseFactor(c, n, w);
+    // W = alpha alpha^T - C^-1, with C^-1 = U U^T for U = L^-T (written over c), entry by entry.
+    invertLowerTransposed(l, n, c);
+    const u = c;
 
     const gradLogIsl = this.gradLogIsl;
     gradLogIsl.fill(0);
@@ -150,13 +148,12 @@ export class NegativeLogPosterior {
     let trace = 0;
     p = 0;
     for (let i = 0; i < n; i++) {
-      const ri = i * n;
       const ai = alpha[i]!;
-      const wii = ai * ai - w[ri + i]!;
+      const wii = ai * ai - inverseEntryFromUpper(u, n, i, i);
       trace += wii;
       gradScale += 0.5 * wii * scale;
       for (let j = 0; j < i; j++, p++) {
-        const wij = ai * alpha[j]! - w[ri + j]!;
+        const wij = ai * alpha[j]! - inverseEntryFromUpper(u, n, i, j);
         // The pair (i, j) and (j, i): 1/2 * 2.
         gradScale += wij * pairKernel[p]!;
         const g = wij * pairDerivative[p]!;
@@ -200,6 +197,7 @@ export function fitKernelParams(data: TrainingData, options: FitOptions, initial
         pgtol: 1e-2,
         maxIterations: 200,
       });
+      if (process.env.GP_DEBUG) console.error(`fit n=${data.n} it=${result.iterations} ev=${result.evaluations} stop=${result.stop}`);
       if (Number.isFinite(result.f)) return objective.paramsAt(result.x);
     } catch (error) {
       if (!(error instanceof NotPositiveDefiniteError)) throw error;

@@ -102,6 +102,21 @@ describe("GPRegressor", () => {
     expect(out[1]).toBeLessThan(2e-3);
   });
 
+  it("scores points in blocks exactly as one by one (posteriorBatch)", () => {
+    const data = randomData(30, [0, 1, 0], (x) => Math.sin(5 * x[0]!) + x[1]! + x[2]!, 4);
+    const gpr = new GPRegressor(data, params([3, 0.7, 8], 1.4, 0.01));
+    const points = randomData(7, [0, 1, 0], () => 0, 9).x;
+    const means = new Float64Array(7);
+    const variances = new Float64Array(7);
+    gpr.posteriorBatch(points, 7, means, variances);
+    const out = new Float64Array(2);
+    for (let i = 0; i < 7; i++) {
+      gpr.posterior(points, i * 3, out);
+      expect(means[i]).toBeCloseTo(out[0]!, 12);
+      expect(variances[i]).toBeCloseTo(out[1]!, 12);
+    }
+  });
+
   it("has posterior mean and variance gradients that match finite differences (mixed space)", () => {
     const isCategorical = [0, 1, 0];
     const data = randomData(15, isCategorical, (x) => Math.sin(5 * x[0]!) + x[1]! + x[2]! ** 2);
@@ -209,6 +224,10 @@ describe("acquisition functions", () => {
         expect(value).toBeCloseTo(acqf.evaluate(x, 0), 10);
         expectClose(grad, numericGradient((p) => acqf.evaluate(p, 0), x), 1e-5);
       }
+      const points = Float64Array.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.9, 0.9, 0, 1);
+      const batch = new Float64Array(5);
+      acqf.evaluateBatch(points, 5, batch);
+      for (let i = 0; i < 5; i++) expect(batch[i]).toBeCloseTo(acqf.evaluate(points, 2 * i), 10);
     }
   });
 });

@@ -39,11 +39,9 @@ export function optimizeAcquisition(
   const samples = scrambledHalton(count, dim, rng);
   for (let i = 0; i < count; i++) for (const d of space.discreteIndices) samples[i * dim + d] = space.roundOne(d, samples[i * dim + d]!);
   const values = new Float64Array(count);
+  acqf.evaluateBatch(samples, count, values);
   let best = 0;
-  for (let i = 0; i < count; i++) {
-    values[i] = acqf.evaluate(samples, i * dim);
-    if (values[i]! > values[best]! || Number.isNaN(values[best]!)) best = i;
-  }
+  for (let i = 1; i < count; i++) if (values[i]! > values[best]! || Number.isNaN(values[best]!)) best = i;
 
   const starts: Float64Array[] = [samples.slice(best * dim, best * dim + dim)];
   for (const w of warmStarts) if (starts.length < options.nLocalSearch) starts.push(Float64Array.from(w));
