@@ -19,7 +19,12 @@ export interface FitOptions {
  */
 const LOG_ISL_BOUNDS: readonly [number, number] = [Math.log(1e-6), Math.log(1e6)];
 const LOG_SCALE_BOUNDS: readonly [number, number] = [Math.log(1e-6), Math.log(1e4)];
-const RAW_NOISE_BOUNDS: readonly [number, number] = [Math.log(1e-12), Math.log(1e2)];
+/**
+ * The noise's raw coordinate is log(noiseVar - minimumNoise); below 1% of the minimum the noise
+ * no longer changes, yet an unbounded optimiser on a deterministic objective spends a dozen
+ * O(n^3) evaluations walking down that flat valley. So the lower bound is log(0.01 minimum).
+ */
+const RAW_NOISE_UPPER = Math.log(1e2);
 
 /**
  * The fit's objective: the negative log marginal likelihood of the training data plus the
@@ -94,8 +99,8 @@ export class NegativeLogPosterior {
     const upper = new Float64Array(d + 2).fill(LOG_ISL_BOUNDS[1]);
     lower[d] = LOG_SCALE_BOUNDS[0];
     upper[d] = LOG_SCALE_BOUNDS[1];
-    lower[d + 1] = RAW_NOISE_BOUNDS[0];
-    upper[d + 1] = RAW_NOISE_BOUNDS[1];
+    lower[d + 1] = Math.log(0.01 * this.minimumNoise);
+    upper[d + 1] = RAW_NOISE_UPPER;
     return { lower, upper };
   }
 
@@ -174,6 +179,16 @@ export class NegativeLogPosterior {
   }
 }
 
+/**
+ * The fit's tolerance on the projected gradient: Optuna's 1e-2 up to 100 points, then growing
+ * with n. The loss is a sum over the n points, so its gradient grows with n and a fixed absolute
+ * tolerance asks for ever more relative precision, at O(n^3) per evaluation; the lengthscales
+ * such precision still moves are far below what changes the acquisition's optimum.
+ */
+export function fitTolerance(n: number): number {
+  return 1e-2 * Math.max(1, n / 100);
+}
+
 /** Where a fit starts when nothing better is known: every parameter 1, as Optuna. */
 export function defaultKernelParams(dim: number): KernelParams {
   return { inverseSquaredLengthscales: new Float64Array(dim).fill(1), kernelScale: 1, noiseVar: 1 };
@@ -193,11 +208,9 @@ export function fitKernelParams(data: TrainingData, options: FitOptions, initial
       const result = minimizeLbfgsb((theta, grad) => objective.evaluate(theta, grad), objective.rawOf(start), {
         lower,
         upper,
-        // Optuna's gtol: tighter only chases noise in the likelihood's flat directions.
-        pgtol: 1e-2,
+        pgtol: fitTolerance(data.n),
         maxIterations: 200,
       });
-      if (process.env.GP_DEBUG) console.error(`fit n=${data.n} it=${result.iterations} ev=${result.evaluations} stop=${result.stop}`);
       if (Number.isFinite(result.f)) return objective.paramsAt(result.x);
     } catch (error) {
       if (!(error instanceof NotPositiveDefiniteError)) throw error;

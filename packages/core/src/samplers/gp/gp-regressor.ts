@@ -1,4 +1,4 @@
-import { cholesky, invertLowerTransposed, solveLowerInPlace, solveLowerTransposeInPlace } from "../../numerics/linear-algebra.js";
+import { cholesky, dotRange, invertLowerTransposed, solveLowerInPlace, solveLowerTransposeInPlace } from "../../numerics/linear-algebra.js";
 import { coordinateDistance, kernelVector, matern52, matern52Derivative, type KernelParams } from "./kernel.js";
 
 /** The training data of a GP: n scaled points (row-major, n x dim) and their standardized values. */
@@ -167,9 +167,7 @@ export class GPRegressor {
     const v = this.v;
     let total = 0;
     for (let i = 0; i < n; i++) {
-      const ri = i * n;
-      let s = 0;
-      for (let j = 0; j <= i; j++) s += m[ri + j]! * k[j]!;
+      const s = dotRange(m, i * n, k, 0, i + 1);
       v[i] = s;
       total += s * s;
     }

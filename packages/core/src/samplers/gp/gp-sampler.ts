@@ -40,6 +40,34 @@ interface StudyCache {
   spaceKey: string;
   objectiveParams: KernelParams | null;
   constraintParams: Array<KernelParams | null>;
+  /** How many trials the last fit saw. */
+  fittedAt: number;
+}
+
+/** Up to this many trials the kernel parameters are refitted at every trial, as Optuna does. */
+const ALWAYS_REFIT_UP_TO = 200;
+/** Beyond it, once the trials have grown by this fraction since the last fit. */
+const REFIT_GROWTH = 0.05;
+
+/**
+ * Whether this trial refits the kernel parameters. A fit costs a dozen O(n^3) evaluations; past
+ * a few hundred trials one more observation moves the marginal-likelihood optimum by far less
+ * than the fit's own tolerance, so the parameters of a fit at most 5% of the trials ago are
+ * kept (the GP itself is still conditioned on every trial). Without a cached fit, as after a
+ * restart, it always fits.
+ */
+function needsRefit(cache: StudyCache, n: number): boolean {
+  return cache.objectiveParams === null || n <= ALWAYS_REFIT_UP_TO || n >= cache.fittedAt * (1 + REFIT_GROWTH);
+}
+
+/**
+ * The preliminary acquisition samples at n training points: the configured count while n is
+ * small, then fewer so their cost (count x n^2 / 2 for the variances) stays at its level at
+ * n = 150; at least 256, the scoring only picks the local searches' starts.
+ */
+function preliminarySamples(configured: number, n: number): number {
+  const budget = configured * 150 * 150;
+  return Math.min(configured, Math.max(256, Math.floor(budget / (n * n))));
 }
 
 /**
@@ -100,7 +128,9 @@ export class GPSampler implements Sampler {
     const y = standardize(Float64Array.from(completed, (t) => sign * (t.values?.[0] ?? Number.NaN))).values;
     const data: TrainingData = { x, y, n, dim, isCategorical: space.isCategorical };
     const fitOptions = { deterministic: this.options.deterministicObjective };
-    const objectiveParams = fitKernelParams(data, fitOptions, cache.objectiveParams);
+    const refit = needsRefit(cache, n);
+    if (refit) cache.fittedAt = n;
+    const objectiveParams = refit || cache.objectiveParams === null ? fitKernelParams(data, fitOptions, cache.objectiveParams) : cache.objectiveParams;
     cache.objectiveParams = objectiveParams;
     const objectiveGpr = withRunning(new GPRegressor(data, objectiveParams), runningX, running.length);
 
@@ -121,7 +151,8 @@ export class GPSampler implements Sampler {
         // Constraints hold when c <= 0: negated, "feasible" is "at least the image of 0".
         const { values, mean, std } = standardize(Float64Array.from(constraints, (c) => -c[k]!));
         const cData: TrainingData = { x, y: values, n, dim, isCategorical: space.isCategorical };
-        const params = fitKernelParams(cData, fitOptions, cache.constraintParams[k] ?? null);
+        const previous = cache.constraintParams[k] ?? null;
+        const params = refit || previous === null ? fitKernelParams(cData, fitOptions, previous) : previous;
         cache.constraintParams[k] = params;
         terms.push(new LogFeasibility(withRunning(new GPRegressor(cData, params), runningX, running.length), -mean / Math.max(EPS, std)));
       }
@@ -136,7 +167,7 @@ export class GPSampler implements Sampler {
       space,
       rng,
       warmStart === null ? [] : [warmStart],
-      { nPreliminarySamples: this.options.nPreliminarySamples, nLocalSearch: this.options.nLocalSearch, tol: 1e-4 },
+      { nPreliminarySamples: preliminarySamples(this.options.nPreliminarySamples, n + running.length), nLocalSearch: this.options.nLocalSearch, tol: 1e-4 },
       lengthscales,
     );
     return space.unnormalize(chosen);
@@ -167,7 +198,7 @@ export class GPSampler implements Sampler {
   private cacheOf(study: StudyView): StudyCache {
     let cache = this.studies.get(study);
     if (cache === undefined) {
-      cache = { intersection: new IntersectionSearchSpace(), spaceKey: "", objectiveParams: null, constraintParams: [] };
+      cache = { intersection: new IntersectionSearchSpace(), spaceKey: "", objectiveParams: null, constraintParams: [], fittedAt: 0 };
       this.studies.set(study, cache);
     }
     return cache;
