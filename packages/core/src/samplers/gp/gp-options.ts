@@ -1,5 +1,5 @@
 import { checkIntegerOption, InvalidOptionError } from "../../errors.js";
-import type { FrozenTrial } from "../../frozen-trial.js";
+import type { ConstraintsFunc } from "../../constraints.js";
 import type { Sampler } from "../sampler.js";
 
 /** Options of GPSampler; all optional, Optuna 4.x's defaults. */
@@ -14,11 +14,11 @@ export interface GPSamplerOptions {
    */
   deterministicObjective?: boolean;
   /**
-   * The trial's constraint values (each <= 0 holds), computed when a trial completes and stored
+   * The trial's constraint values (each <= 0 holds), computed when a trial completes (or is pruned) and stored
    * as its `constraints` system attr; the acquisition is then log EI plus the log probability
    * that every constraint holds, each modelled by its own GP.
    */
-  constraintsFunc?: (trial: FrozenTrial) => readonly number[];
+  constraintsFunc?: ConstraintsFunc;
   /**
    * Samples the startup trials and the parameters outside the space every COMPLETE trial shares
    * (conditional ones). @default new RandomSampler({ seed })
@@ -35,7 +35,7 @@ export interface CompiledGPSamplerOptions {
   readonly seed: number;
   readonly nStartupTrials: number;
   readonly deterministicObjective: boolean;
-  readonly constraintsFunc: ((trial: FrozenTrial) => readonly number[]) | undefined;
+  readonly constraintsFunc: ConstraintsFunc | undefined;
   readonly independentSampler: Sampler | undefined;
   readonly nPreliminarySamples: number;
   readonly nLocalSearch: number;

@@ -1,5 +1,6 @@
 import type { Distribution, ParamValue } from "../../distributions.js";
-import { InvalidOptionError, ShoalError } from "../../errors.js";
+import { CONSTRAINTS_ATTR, recordConstraints } from "../../constraints.js";
+import { ShoalError } from "../../errors.js";
 import type { FrozenTrial } from "../../frozen-trial.js";
 import { deriveSeed, Rng } from "../../rng.js";
 import type { StudyView } from "../../study-view.js";
@@ -15,8 +16,6 @@ import type { KernelParams } from "./kernel.js";
 import { optimizeAcquisition } from "./optimize-acquisition.js";
 import { GPSearchSpace } from "./search-space.js";
 
-/** The system attr holding a trial's constraint values (Optuna's key, as NSGA-II's). */
-const CONSTRAINTS_ATTR = "constraints";
 /** Standard deviations below this count as 0 when standardizing (Optuna's EPS). */
 const EPS = 1e-10;
 
@@ -182,16 +181,7 @@ export class GPSampler implements Sampler {
   }
 
   afterTrial(study: StudyView, trial: FrozenTrial, state: TrialState, values: readonly number[] | null): void {
-    if (this.options.constraintsFunc !== undefined && state === TrialState.COMPLETE) {
-      const constraints = [...this.options.constraintsFunc(trial)];
-      if (constraints.some((v) => typeof v !== "number" || Number.isNaN(v))) {
-        throw new InvalidOptionError(
-          "constraintsFunc",
-          `must return numbers (NaN is not a constraint value), got ${JSON.stringify(constraints)} for trial ${trial.number}.`,
-        );
-      }
-      study.setTrialSystemAttr?.(trial.trialId, CONSTRAINTS_ATTR, constraints);
-    }
+    recordConstraints(study, trial, state, this.options.constraintsFunc);
     this.independent.afterTrial?.(study, trial, state, values);
   }
 
