@@ -141,8 +141,9 @@ for (const fname of Object.keys(FUNCTIONS)) {
     fname,
     ...shoalColumns.map((c) => fmt(ours[c])),
     ...anchorColumns.map((c) => fmt(theirs[c])),
-    tpeOk ? "yes" : "NO",
-    defaultOk ? "yes" : "NO",
+    // A column left out with --only has nothing to compare.
+    ours["TPE (Optuna opts)"] === undefined ? "-" : tpeOk ? "yes" : "NO",
+    ours["Shoal default"] === undefined ? "-" : defaultOk ? "yes" : "NO",
   ]);
 }
 console.log();
