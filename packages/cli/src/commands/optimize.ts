@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createLogger, createStudy, NSGAIIISampler, NSGAIISampler, RandomSampler, studyToJson, TPESampler, type Logger, type Sampler, type Study, type StudyDirection } from "@shoal/core";
+import { createLogger, createStudy, GPSampler, NSGAIIISampler, NSGAIISampler, RandomSampler, studyToJson, TPESampler, type Logger, type Sampler, type Study, type StudyDirection } from "@shoal/core";
 import { DEFAULT_LEASE_WAIT_MS, runCoordinator } from "@shoal/coordinator";
 import { JournalFileStorage } from "@shoal/journal";
 import { DEFAULT_COORDINATOR_SHUTDOWN_GRACE_MS, DEFAULT_PREFIX, DEFAULT_QUEUE, objectiveIdOf, redactRedisUrl, ShutdownCutShortError } from "@shoal/redis";
@@ -41,9 +41,9 @@ const optimizeFlags = defineFlags({
   }),
   sampler: flag.choice({
     value: "NAME",
-    choices: ["tpe", "random", "nsga2", "nsga3"],
+    choices: ["tpe", "random", "nsga2", "nsga3", "gp"],
     default: "tpe",
-    help: "tpe (default; MOTPE with several objectives), random, nsga2 (NSGA-II) or\nnsga3 (NSGA-III, for 3 or more objectives)",
+    help: "tpe (default; MOTPE with several objectives), random, nsga2 (NSGA-II),\nnsga3 (NSGA-III, for 3 or more objectives) or gp (Gaussian process, one objective)",
   }),
   "constraints-attr": flag.text({
     value: "NAME",
@@ -261,6 +261,7 @@ function makeSampler(command: OptimizeCommand): Sampler {
   if (command.sampler === "random") return new RandomSampler(seed);
   const options = { ...seed, ...(command.constraintsAttr === undefined ? {} : { constraintsFunc: constraintsFromUserAttr(command.constraintsAttr) }) };
   if (command.sampler === "nsga3") return new NSGAIIISampler(options);
+  if (command.sampler === "gp") return new GPSampler(options);
   return command.sampler === "nsga2" ? new NSGAIISampler(options) : new TPESampler(options);
 }
 
