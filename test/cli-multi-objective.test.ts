@@ -88,7 +88,7 @@ describe("shoal optimize --directions (embedded)", () => {
     expect(csv[0]).toContain("system_attrs_constraints");
     const refused = await runShoal(["optimize", fixture("constrained.mjs"), "--trials", "1", "--sampler", "random", "--constraints-attr", "c"]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain("--constraints-attr needs a sampler that uses constraints (tpe, nsga2 or nsga3), got --sampler random");
+    expect(refused.stderr).toContain("--constraints-attr needs a sampler that uses constraints (tpe, nsga2, nsga3 or gp), got --sampler random");
   });
 
   it("fails a trial whose objective returns one value on a two-objective study, saying so", async () => {

@@ -45,7 +45,7 @@ describe("shoal optimize flags", () => {
     [[objective, "--trials", "5", "--direction", "up"], /--direction must be one of minimize, maximize, got "up"/],
     [[objective, "--trials", "5", "--directions", "minimize,up"], /--directions must be a comma-separated list of minimize and maximize, e.g. minimize,maximize/],
     [[objective, "--trials", "5", "--direction", "minimize", "--directions", "minimize,maximize"], /give --direction \(one objective\) or --directions \(one per objective\), not both/],
-    [[objective, "--trials", "5", "--sampler", "cmaes"], /--sampler must be one of tpe, random, nsga2, nsga3, gp, got "cmaes"/],
+    [[objective, "--trials", "5", "--sampler", "cmaes"], /--sampler must be one of tpe, random, nsga2, nsga3, gp, qmc, got "cmaes"/],
     [[objective, "--trials", "5", "--timeout", "0"], /--timeout must be a number of seconds > 0, got "0"/],
     [[objective, "--trials", "5", "--trial-timeout", "x"], /--trial-timeout must be a number of seconds > 0/],
     [[objective, "--trials", "5", "--trial-memory", "16"], /--trial-memory must be a whole number from 32 to 65536, got "16"/],

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createLogger, createStudy, GPSampler, NSGAIIISampler, NSGAIISampler, RandomSampler, studyToJson, TPESampler, type Logger, type Sampler, type Study, type StudyDirection } from "@shoal/core";
+import { createLogger, createStudy, GPSampler, NSGAIIISampler, NSGAIISampler, QMCSampler, RandomSampler, studyToJson, TPESampler, type Logger, type Sampler, type Study, type StudyDirection } from "@shoal/core";
 import { DEFAULT_LEASE_WAIT_MS, runCoordinator } from "@shoal/coordinator";
 import { JournalFileStorage } from "@shoal/journal";
 import { DEFAULT_COORDINATOR_SHUTDOWN_GRACE_MS, DEFAULT_PREFIX, DEFAULT_QUEUE, objectiveIdOf, redactRedisUrl, ShutdownCutShortError } from "@shoal/redis";
@@ -41,14 +41,14 @@ const optimizeFlags = defineFlags({
   }),
   sampler: flag.choice({
     value: "NAME",
-    choices: ["tpe", "random", "nsga2", "nsga3", "gp"],
+    choices: ["tpe", "random", "nsga2", "nsga3", "gp", "qmc"],
     default: "tpe",
-    help: "tpe (default; MOTPE with several objectives), random, nsga2 (NSGA-II),\nnsga3 (NSGA-III, for 3 or more objectives) or gp (Gaussian process, one objective)",
+    help: "tpe (default; MOTPE with several objectives), random, nsga2 (NSGA-II),\nnsga3 (NSGA-III, for 3 or more objectives), gp (Gaussian process, one objective)\nor qmc (quasi-random: a Sobol sequence)",
   }),
   "constraints-attr": flag.text({
     value: "NAME",
     rule: "must name a user attr",
-    help: "constraints: the objective stores its constraint values with\ntrial.setUserAttr(NAME, [c1, ...]), each <= 0 when it holds; infeasible trials\nare never best (tpe, nsga2, nsga3)",
+    help: "constraints: the objective stores its constraint values with\ntrial.setUserAttr(NAME, [c1, ...]), each <= 0 when it holds; infeasible trials\nare never best (tpe, nsga2, nsga3, gp)",
   }),
   seed: flag.int({ value: "N", min: 0, max: 2 ** 32 - 1, help: "seed for the sampler: the same seed gives the same study" }),
   jobs: flag.int({ value: "N", min: 1, max: 1024, default: 1, help: "trials run in parallel threads (default {default})" }),
@@ -250,8 +250,8 @@ function directionsOption(
 
 /** --constraints-attr, refused with a sampler that ignores constraints (as Optuna's RandomSampler has no constraints_func). */
 function constraintsAttrFlag(sampler: OptimizeFlags["sampler"], attr: string | undefined): string | undefined {
-  if (attr !== undefined && sampler === "random") {
-    throw new UsageError(`--constraints-attr needs a sampler that uses constraints (tpe, nsga2 or nsga3), got --sampler ${sampler}.`, "optimize");
+  if (attr !== undefined && (sampler === "random" || sampler === "qmc")) {
+    throw new UsageError(`--constraints-attr needs a sampler that uses constraints (tpe, nsga2, nsga3 or gp), got --sampler ${sampler}.`, "optimize");
   }
   return attr;
 }
@@ -259,6 +259,7 @@ function constraintsAttrFlag(sampler: OptimizeFlags["sampler"], attr: string | u
 function makeSampler(command: OptimizeCommand): Sampler {
   const seed = command.seed === undefined ? {} : { seed: command.seed };
   if (command.sampler === "random") return new RandomSampler(seed);
+  if (command.sampler === "qmc") return new QMCSampler(seed);
   const options = { ...seed, ...(command.constraintsAttr === undefined ? {} : { constraintsFunc: constraintsFromUserAttr(command.constraintsAttr) }) };
   if (command.sampler === "nsga3") return new NSGAIIISampler(options);
   if (command.sampler === "gp") return new GPSampler(options);
