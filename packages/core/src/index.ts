@@ -64,6 +64,7 @@ export { RandomSampler, sampleUniform, type RandomSamplerOptions } from "./sampl
 export type { Sampler, SearchSpace } from "./samplers/sampler.js";
 export * from "./samplers/gp/index.js";
 export * from "./samplers/nsga/index.js";
+export * from "./samplers/partial-fixed/index.js";
 export * from "./samplers/qmc/index.js";
 export * from "./samplers/tpe/index.js";
 export { InMemoryStorage } from "./storage/in-memory-storage.js";

@@ -1,0 +1,1 @@
+export { PartialFixedSampler } from "./partial-fixed-sampler.js";
