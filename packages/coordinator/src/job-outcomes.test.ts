@@ -43,6 +43,9 @@ describe("JobOutcomeReader", () => {
     await queue.add("trial", { n: 3 }, { jobId: "other.3" });
     await queue.add("trial", { n: 4 }, { jobId: "mine2.4" });
     await c.waitFor("two outcomes", async () => seen.length >= 2);
+    // Every job done first: one still active when the connections drop would wait out BullMQ's
+    // stalled-job check (30 s) before it finishes.
+    await until(5, "the jobs before the drop");
 
     // The reader's connection dropped while it waits in XREAD: it reads on once reconnected.
     await c.redis.client("KILL", "TYPE", "normal", "SKIPME", "yes");
