@@ -258,7 +258,9 @@ class Coordinator {
           if (!this.lease.isLost) await this.withdrawQueued(study);
         }
         const { used, running } = countTrials(study);
-        const canStart = !stopped && used < o.trialBudget;
+        // study.stop(): the sampler has nothing left to sample (every grid point is taken), so
+        // nothing new starts, but what it sampled and queued runs.
+        const canStart = !stopped && !study.isStopRequested && used < o.trialBudget;
         if (!canStart) {
           this.state = "draining";
           if (running === 0) break;

@@ -63,6 +63,7 @@ export { deriveSeed, Rng } from "./rng.js";
 export { RandomSampler, sampleUniform, type RandomSamplerOptions } from "./samplers/random-sampler.js";
 export type { Sampler, SearchSpace } from "./samplers/sampler.js";
 export * from "./samplers/gp/index.js";
+export * from "./samplers/grid/index.js";
 export * from "./samplers/nsga/index.js";
 export * from "./samplers/partial-fixed/index.js";
 export * from "./samplers/qmc/index.js";

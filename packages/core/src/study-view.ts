@@ -14,6 +14,11 @@ export interface StudyView {
    * Absent on read-only views.
    */
   setTrialSystemAttr?(trialId: number, key: string, value: unknown): void;
+  /**
+   * Asks the study to start no new trial (running ones finish), as a sampler that has nothing
+   * left to sample does (GridSampler once its grid is done). Absent on read-only views.
+   */
+  stop?(): void;
   /** The study's trials in number order, optionally only those in `states`. Do not mutate. */
   getTrials(options?: { states?: readonly TrialState[] }): readonly FrozenTrial[];
 }

@@ -220,9 +220,14 @@ export class Study implements StudyView {
     });
   }
 
-  /** Asks `optimize` to start no new trial; running ones finish. */
+  /** Asks `optimize` (or a cluster's coordinator) to start no new trial; running ones finish. */
   stop(): void {
     this.stopRequested = true;
+  }
+
+  /** Whether `stop()` was called (since `optimize` last started). */
+  get isStopRequested(): boolean {
+    return this.stopRequested;
   }
 
   /**

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createLogger, createStudy, GPSampler, NSGAIIISampler, NSGAIISampler, QMCSampler, RandomSampler, studyToJson, TPESampler, type Logger, type Sampler, type Study, type StudyDirection } from "@shoal/core";
+import { createLogger, createStudy, GPSampler, GridSampler, NSGAIIISampler, NSGAIISampler, QMCSampler, RandomSampler, studyToJson, TPESampler, type GridSearchSpace, type Logger, type Sampler, type Study, type StudyDirection } from "@shoal/core";
 import { DEFAULT_LEASE_WAIT_MS, runCoordinator } from "@shoal/coordinator";
 import { JournalFileStorage } from "@shoal/journal";
 import { DEFAULT_COORDINATOR_SHUTDOWN_GRACE_MS, DEFAULT_PREFIX, DEFAULT_QUEUE, objectiveIdOf, redactRedisUrl, ShutdownCutShortError } from "@shoal/redis";
@@ -26,6 +26,7 @@ import { formatSummary, noCompletedTrialDetail } from "../output/summary.js";
 import { clusterModeLine, clusterReason, embeddedModeLine, resolveClusterTarget, unusedRedisUrlNote, type ClusterTarget } from "./optimize-mode.js";
 import { trialsToCsv } from "../output/trials-csv.js";
 import { constraintsFromUserAttr } from "./constraints-attr.js";
+import { gridFlag } from "./grid-flag.js";
 import { exitSoonAfterCutShort } from "./cut-short-exit.js";
 
 const optimizeFlags = defineFlags({
@@ -41,9 +42,14 @@ const optimizeFlags = defineFlags({
   }),
   sampler: flag.choice({
     value: "NAME",
-    choices: ["tpe", "random", "nsga2", "nsga3", "gp", "qmc"],
+    choices: ["tpe", "random", "nsga2", "nsga3", "gp", "qmc", "grid"],
     default: "tpe",
-    help: "tpe (default; MOTPE with several objectives), random, nsga2 (NSGA-II),\nnsga3 (NSGA-III, for 3 or more objectives), gp (Gaussian process, one objective)\nor qmc (quasi-random: a Sobol sequence)",
+    help: "tpe (default; MOTPE with several objectives), random, nsga2 (NSGA-II),\nnsga3 (NSGA-III, for 3 or more objectives), gp (Gaussian process, one objective),\nqmc (quasi-random: a Sobol sequence) or grid (every point of --grid, then stop)",
+  }),
+  grid: flag.text({
+    value: "JSON",
+    rule: "must be a JSON object of each parameter's values",
+    help: "the grid of --sampler grid: each parameter's values, e.g.\n'{\"x\": [0, 1, 2], \"act\": [\"relu\", \"tanh\"]}'",
   }),
   "constraints-attr": flag.text({
     value: "NAME",
@@ -136,6 +142,8 @@ export interface OptimizeCommand {
   /** One per objective (--directions), or [--direction]; undefined: a new study minimizes, a resumed one keeps its own. */
   directions: StudyDirection[] | undefined;
   sampler: OptimizeFlags["sampler"];
+  /** The grid of --sampler grid (--grid). */
+  grid: GridSearchSpace | undefined;
   /** The user attr holding each trial's constraint values (--constraints-attr), if any. */
   constraintsAttr: string | undefined;
   seed: OptimizeFlags["seed"];
@@ -206,6 +214,7 @@ export function parseOptimizeArgs(argv: readonly string[], cwd = process.cwd(), 
     timeoutSeconds: values.timeout,
     directions: directionsFlags(values.direction, values.directions),
     sampler: values.sampler,
+    grid: gridFlag(values.sampler, values.grid),
     constraintsAttr: constraintsAttrFlag(values.sampler, values["constraints-attr"]),
     seed: values.seed,
     jobs: values.jobs,
@@ -250,7 +259,7 @@ function directionsOption(
 
 /** --constraints-attr, refused with a sampler that ignores constraints (as Optuna's RandomSampler has no constraints_func). */
 function constraintsAttrFlag(sampler: OptimizeFlags["sampler"], attr: string | undefined): string | undefined {
-  if (attr !== undefined && (sampler === "random" || sampler === "qmc")) {
+  if (attr !== undefined && (sampler === "random" || sampler === "qmc" || sampler === "grid")) {
     throw new UsageError(`--constraints-attr needs a sampler that uses constraints (tpe, nsga2, nsga3 or gp), got --sampler ${sampler}.`, "optimize");
   }
   return attr;
@@ -260,6 +269,7 @@ function makeSampler(command: OptimizeCommand): Sampler {
   const seed = command.seed === undefined ? {} : { seed: command.seed };
   if (command.sampler === "random") return new RandomSampler(seed);
   if (command.sampler === "qmc") return new QMCSampler(seed);
+  if (command.sampler === "grid") return new GridSampler(command.grid as GridSearchSpace, seed);
   const options = { ...seed, ...(command.constraintsAttr === undefined ? {} : { constraintsFunc: constraintsFromUserAttr(command.constraintsAttr) }) };
   if (command.sampler === "nsga3") return new NSGAIIISampler(options);
   if (command.sampler === "gp") return new GPSampler(options);
