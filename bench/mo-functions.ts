@@ -5,7 +5,7 @@
  * a concave front (ZDT2), a disconnected one (ZDT3), three and four objectives (DTLZ2, and DTLZ1
  * with its many local fronts) and a mixed space of floats, a log-scaled int and a categorical.
  */
-import type { BaseTrial } from "@shoal/core";
+import { createLogger, createStudy, hypervolume, toLosses, type BaseTrial, type Sampler } from "@shoal/core";
 
 export interface MultiObjectiveFunction {
   readonly nObjectives: number;
@@ -86,4 +86,26 @@ export const MO_FUNCTIONS: Record<string, MultiObjectiveFunction> = {
       return [error, Math.sqrt(width)];
     },
   },
+};
+
+const silent = createLogger({ level: "silent" });
+
+/** The hypervolume of the Pareto front after `trials` trials of `fn` sampled by `sampler`. */
+export function frontHypervolume(fn: MultiObjectiveFunction, sampler: Sampler, trials: number): number {
+  const directions = Array.from({ length: fn.nObjectives }, () => "minimize" as const);
+  const study = createStudy({ directions, sampler, logger: silent });
+  for (let i = 0; i < trials; i++) {
+    const trial = study.ask();
+    study.tell(trial, fn.objective(trial));
+  }
+  return hypervolume(study.bestTrials.map((t) => toLosses(t.values!, directions)), fn.reference);
+}
+
+/** A hypervolume as printed: 3 decimals, or 5 significant digits for DTLZ1's large volumes. */
+export const hvText = (v: number): string => (v >= 1e5 ? v.toExponential(4) : v.toFixed(3));
+
+export const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };

@@ -9,15 +9,14 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createLogger, createStudy, hypervolume, NSGAIIISampler, NSGAIISampler, optunaTPEDefaults, RandomSampler, TPESampler, toLosses, type Sampler } from "@shoal/core";
+import { NSGAIIISampler, NSGAIISampler, optunaTPEDefaults, RandomSampler, TPESampler, type Sampler } from "@shoal/core";
 import { formatTable, intFlag, parseFlags, runAnchor, runBenchAnchor } from "./anchor.js";
-import { MO_FUNCTIONS, type MultiObjectiveFunction } from "./mo-functions.js";
+import { frontHypervolume, hvText, median, MO_FUNCTIONS } from "./mo-functions.js";
 
 const flags = parseFlags(process.argv.slice(2));
 const SEEDS = intFlag(flags, "seeds", 10);
 const TRIALS = intFlag(flags, "trials", 200);
 const TIME_TRIALS = intFlag(flags, "time-trials", 1000);
-const silent = createLogger({ level: "silent" });
 
 /** The samplers compared, by column title. */
 const SAMPLERS: Record<string, (seed: number) => Sampler> = {
@@ -30,25 +29,6 @@ const SAMPLERS: Record<string, (seed: number) => Sampler> = {
 
 /** Optuna 3.1 on these machines (the issue's figures), when no live run is asked for. */
 const RECORDED: Record<string, Record<string, number>> = { zdt1: { random: 10.03, nsga2: 10.22, tpe: 10.95 } };
-
-/** A hypervolume as printed: 3 decimals, or 5 significant digits for DTLZ1's large volumes. */
-const hvText = (v: number): string => (v >= 1e5 ? v.toExponential(4) : v.toFixed(3));
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
-function frontHypervolume(fn: MultiObjectiveFunction, sampler: Sampler, trials: number): number {
-  const directions = Array.from({ length: fn.nObjectives }, () => "minimize" as const);
-  const study = createStudy({ directions, sampler, logger: silent });
-  for (let i = 0; i < trials; i++) {
-    const trial = study.ask();
-    study.tell(trial, fn.objective(trial));
-  }
-  return hypervolume(study.bestTrials.map((t) => toLosses(t.values!, directions)), fn.reference);
-}
 
 console.log(`Multi-objective quality: median hypervolume after ${TRIALS} trials over ${SEEDS} seeds (higher is better)`);
 const rows: (string | number)[][] = [];

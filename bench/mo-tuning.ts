@@ -5,14 +5,13 @@
  *
  *   tsx mo-tuning.ts [--seeds 10] [--trials 200]
  */
-import { createLogger, createStudy, defaultGamma, hypervolume, optunaTPEDefaults, TPESampler, toLosses, type Sampler } from "@shoal/core";
+import { defaultGamma, optunaTPEDefaults, TPESampler, type Sampler } from "@shoal/core";
 import { formatTable, intFlag, parseFlags } from "./anchor.js";
-import { dtlz2, MO_FUNCTIONS, type MultiObjectiveFunction } from "./mo-functions.js";
+import { dtlz2, frontHypervolume, hvText, median, MO_FUNCTIONS, type MultiObjectiveFunction } from "./mo-functions.js";
 
 const flags = parseFlags(process.argv.slice(2));
 const SEEDS = intFlag(flags, "seeds", 10);
 const TRIALS = intFlag(flags, "trials", 200);
-const silent = createLogger({ level: "silent" });
 
 const VARIANTS: Record<string, (seed: number) => Sampler> = {
   "default (auto)": (seed) => new TPESampler({ seed }),
@@ -24,27 +23,11 @@ const VARIANTS: Record<string, (seed: number) => Sampler> = {
 };
 const FUNCTIONS: Record<string, MultiObjectiveFunction> = { ...MO_FUNCTIONS, dtlz2_m2: dtlz2(2, 6), dtlz2_n8: dtlz2(3, 8) };
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
-function volume(fn: MultiObjectiveFunction, sampler: Sampler): number {
-  const directions = Array.from({ length: fn.nObjectives }, () => "minimize" as const);
-  const study = createStudy({ directions, sampler, logger: silent });
-  for (let i = 0; i < TRIALS; i++) {
-    const trial = study.ask();
-    study.tell(trial, fn.objective(trial));
-  }
-  return hypervolume(study.bestTrials.map((t) => toLosses(t.values!, directions)), fn.reference);
-}
-
 console.log(`TPE variants: median hypervolume after ${TRIALS} trials over seeds 100..${99 + SEEDS} (higher is better)`);
 const rows = Object.entries(FUNCTIONS).map(([name, fn]) => {
   const row = [name, ...Object.values(VARIANTS).map((make) => {
-    const v = median(Array.from({ length: SEEDS }, (_, i) => volume(fn, make(100 + i))));
-    return v >= 1e5 ? v.toExponential(4) : v.toFixed(3);
+    const v = median(Array.from({ length: SEEDS }, (_, i) => frontHypervolume(fn, make(100 + i), TRIALS)));
+    return hvText(v);
   })];
   process.stderr.write(`${name} done\n`);
   return row;
