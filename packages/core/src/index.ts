@@ -62,6 +62,7 @@ export { pyFloat, pyParams, pyValue } from "./python-repr.js";
 export { deriveSeed, Rng } from "./rng.js";
 export { RandomSampler, sampleUniform, type RandomSamplerOptions } from "./samplers/random-sampler.js";
 export type { Sampler, SearchSpace } from "./samplers/sampler.js";
+export * from "./samplers/cmaes/index.js";
 export * from "./samplers/gp/index.js";
 export * from "./samplers/grid/index.js";
 export * from "./samplers/nsga/index.js";
