@@ -45,7 +45,7 @@ describe("shoal optimize flags", () => {
     [[objective, "--trials", "5", "--direction", "up"], /--direction must be one of minimize, maximize, got "up"/],
     [[objective, "--trials", "5", "--directions", "minimize,up"], /--directions must be a comma-separated list of minimize and maximize, e.g. minimize,maximize/],
     [[objective, "--trials", "5", "--direction", "minimize", "--directions", "minimize,maximize"], /give --direction \(one objective\) or --directions \(one per objective\), not both/],
-    [[objective, "--trials", "5", "--sampler", "cmaes"], /--sampler must be one of tpe, random, nsga2, nsga3, gp, qmc, grid, got "cmaes"/],
+    [[objective, "--trials", "5", "--sampler", "bogus"], /--sampler must be one of tpe, random, nsga2, nsga3, gp, cmaes, qmc, grid, got "bogus"/],
     [[objective, "--trials", "5", "--sampler", "grid"], /--sampler grid needs --grid JSON/],
     [[objective, "--trials", "5", "--grid", '{"x":[1]}'], /--grid is the grid of --sampler grid, got --sampler tpe/],
     [[objective, "--trials", "5", "--sampler", "grid", "--grid", "{x:1}"], /--grid must be a JSON object of each parameter's values/],

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createLogger, createStudy, GPSampler, GridSampler, NSGAIIISampler, NSGAIISampler, QMCSampler, RandomSampler, studyToJson, TPESampler, type GridSearchSpace, type Logger, type Sampler, type Study, type StudyDirection } from "@shoal/core";
+import { CmaEsSampler, createLogger, createStudy, GPSampler, GridSampler, NSGAIIISampler, NSGAIISampler, QMCSampler, RandomSampler, studyToJson, TPESampler, type GridSearchSpace, type Logger, type Sampler, type Study, type StudyDirection } from "@shoal/core";
 import { DEFAULT_LEASE_WAIT_MS, runCoordinator } from "@shoal/coordinator";
 import { JournalFileStorage } from "@shoal/journal";
 import { DEFAULT_COORDINATOR_SHUTDOWN_GRACE_MS, DEFAULT_PREFIX, DEFAULT_QUEUE, objectiveIdOf, redactRedisUrl, ShutdownCutShortError } from "@shoal/redis";
@@ -42,9 +42,9 @@ const optimizeFlags = defineFlags({
   }),
   sampler: flag.choice({
     value: "NAME",
-    choices: ["tpe", "random", "nsga2", "nsga3", "gp", "qmc", "grid"],
+    choices: ["tpe", "random", "nsga2", "nsga3", "gp", "cmaes", "qmc", "grid"],
     default: "tpe",
-    help: "tpe (default; MOTPE with several objectives), random, nsga2 (NSGA-II),\nnsga3 (NSGA-III, for 3 or more objectives), gp (Gaussian process, one objective),\nqmc (quasi-random: a Sobol sequence) or grid (every point of --grid, then stop)",
+    help: "tpe (default; MOTPE with several objectives), random, nsga2 (NSGA-II),\nnsga3 (NSGA-III, for 3 or more objectives), gp (Gaussian process, one objective),\ncmaes (CMA-ES, one objective), qmc (quasi-random: a Sobol sequence) or grid (every point of --grid, then stop)",
   }),
   grid: flag.text({
     value: "JSON",
@@ -269,6 +269,7 @@ function makeSampler(command: OptimizeCommand): Sampler {
   const seed = command.seed === undefined ? {} : { seed: command.seed };
   if (command.sampler === "random") return new RandomSampler(seed);
   if (command.sampler === "qmc") return new QMCSampler(seed);
+  if (command.sampler === "cmaes") return new CmaEsSampler(seed);
   if (command.sampler === "grid") return new GridSampler(command.grid as GridSearchSpace, seed);
   const options = { ...seed, ...(command.constraintsAttr === undefined ? {} : { constraintsFunc: constraintsFromUserAttr(command.constraintsAttr) }) };
   if (command.sampler === "nsga3") return new NSGAIIISampler(options);
