@@ -9,7 +9,7 @@
  *   tsx quality.ts [--seeds 20] [--trials 100] [--live-anchor] [--only "GP,Shoal default"]
  */
 import os from "node:os";
-import { createLogger, createStudy, GPSampler, optunaTPEDefaults, RandomSampler, TPESampler, type Sampler } from "@shoal/core";
+import { CmaEsSampler, createLogger, createStudy, GPSampler, optunaTPEDefaults, RandomSampler, TPESampler, type Sampler } from "@shoal/core";
 import {
   formatTable,
   intFlag,
@@ -33,6 +33,7 @@ const SAMPLERS: Record<string, (seed: number) => Sampler> = {
   "TPE mv": (seed) => new TPESampler({ ...optunaTPEDefaults, multivariate: true, seed }),
   "Shoal default": (seed) => new TPESampler({ seed }),
   GP: (seed) => new GPSampler({ seed }),
+  "CMA-ES": (seed) => new CmaEsSampler({ seed }),
 };
 /** --only "GP,random" runs just those columns (GP's 100 studies take minutes; the rest seconds). */
 const only = flags.get("only");

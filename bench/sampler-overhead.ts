@@ -2,7 +2,7 @@
  * Sampler overhead, the shape of anchors/sampler_overhead.py: N trials of a free D-dimensional
  * objective (sum of x_i^2, x_i in [-5, 5]), cumulative seconds at trials 100/250/500/1000, for
  * random, TPE and multivariate TPE with Optuna's options (and Shoal's default TPE, for
- * information); then the heap of a 10,000-trial in-memory study. Prints Optuna's figures beside
+ * information), and CMA-ES (Optuna's timed by bench/cmaes_overhead_anchor.py); then the heap of a 10,000-trial in-memory study. Prints Optuna's figures beside
  * (run live when Optuna is installed).
  *
  * Each sampler runs --repeat times (default 3), each time in a fresh process (a cold JIT and no
@@ -17,6 +17,7 @@ import { spawnSync } from "node:child_process";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import {
+  CmaEsSampler,
   createLogger,
   createStudy,
   optunaTPEDefaults,
@@ -34,6 +35,7 @@ import {
   RECORDED_OVERHEAD_31,
   RECORDED_OVERHEAD_49,
   runAnchor,
+  runBenchAnchor,
   type OverheadFigures,
 } from "./anchor.js";
 
@@ -52,6 +54,7 @@ const samplers: Record<string, () => Sampler> = {
   tpe: () => new TPESampler({ ...optunaTPEDefaults, seed: 0 }),
   "tpe-multivariate": () => new TPESampler({ ...optunaTPEDefaults, multivariate: true, seed: 0 }),
   "tpe (Shoal defaults)": () => new TPESampler({ seed: 0 }),
+  cmaes: () => new CmaEsSampler({ seed: 0 }),
 };
 
 function objective(t: BaseTrial): number {
@@ -153,6 +156,8 @@ if (version !== null && N <= 2000) {
   console.log(`Running anchors/sampler_overhead.py ${N} ${D} with Optuna ${version} (about 90 s; --no-anchor skips it)...`);
   try {
     anchor = parseOverheadOutput(runAnchor("sampler_overhead.py", [String(N), String(D)], os.tmpdir()));
+    // The shared anchor has no CMA-ES row: bench/'s own script times Optuna's CmaEsSampler the same way.
+    Object.assign(anchor, parseOverheadOutput(runBenchAnchor("cmaes_overhead_anchor.py", [String(N), String(D)])));
     anchorTitle = `Optuna ${version} (live)`;
   } catch (error) {
     console.log(`  anchor failed, using the recorded figures: ${String(error)}`);

@@ -259,7 +259,7 @@ function directionsOption(
 
 /** --constraints-attr, refused with a sampler that ignores constraints (as Optuna's RandomSampler has no constraints_func). */
 function constraintsAttrFlag(sampler: OptimizeFlags["sampler"], attr: string | undefined): string | undefined {
-  if (attr !== undefined && (sampler === "random" || sampler === "qmc" || sampler === "grid")) {
+  if (attr !== undefined && (sampler === "random" || sampler === "qmc" || sampler === "grid" || sampler === "cmaes")) {
     throw new UsageError(`--constraints-attr needs a sampler that uses constraints (tpe, nsga2, nsga3 or gp), got --sampler ${sampler}.`, "optimize");
   }
   return attr;

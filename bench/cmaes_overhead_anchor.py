@@ -1,0 +1,16 @@
+# Optuna's CmaEsSampler overhead, in the output format of anchors/sampler_overhead.py (which has no
+# CMA-ES row): cumulative wall time of N trials of a free D-dimensional objective. Needs the `cmaes`
+# module (Debian: python3-cmaes). Run by sampler-overhead.ts beside the shared anchor.
+import sys, time, optuna
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+D = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+def obj(t):
+    xs = [t.suggest_float(f"x{i}", -5, 5) for i in range(D)]
+    return sum(x * x for x in xs)
+st = optuna.create_study(sampler=optuna.samplers.CmaEsSampler(seed=0))
+t0 = time.perf_counter(); marks = {}
+for k in range(N):
+    st.optimize(obj, n_trials=1)
+    if k + 1 in (100, 250, 500, 1000, 2000): marks[k + 1] = round(time.perf_counter() - t0, 2)
+print("cmaes", f"N={N} D={D}", "cumulative s at trial:", marks, "best", round(st.best_value, 4))
