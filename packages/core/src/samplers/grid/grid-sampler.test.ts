@@ -25,7 +25,7 @@ describe("GridSampler", () => {
     await study.optimize(async (t) => {
       await new Promise((r) => setTimeout(r, 5));
       return objective(t);
-    }, { nTrials: 50, nJobs: 4 });
+    }, { nTrials: 50, concurrency: 4 });
     expect(new Set(study.trials.map((t) => key(t.params))).size).toBe(6);
     expect(study.trials).toHaveLength(6);
   });
