@@ -2,7 +2,7 @@
  * Sampler overhead, the shape of anchors/sampler_overhead.py: N trials of a free D-dimensional
  * objective (sum of x_i^2, x_i in [-5, 5]), cumulative seconds at trials 100/250/500/1000, for
  * random, TPE and multivariate TPE with Optuna's options (and Shoal's default TPE, for
- * information), and CMA-ES (Optuna's timed by bench/cmaes_overhead_anchor.py); then the heap of a 10,000-trial in-memory study. Prints Optuna's figures beside
+ * information), CMA-ES and QMC (Optuna's timed by bench/samplers_overhead_anchor.py); then the heap of a 10,000-trial in-memory study. Prints Optuna's figures beside
  * (run live when Optuna is installed).
  *
  * Each sampler runs --repeat times (default 3), each time in a fresh process (a cold JIT and no
@@ -18,6 +18,7 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import {
   CmaEsSampler,
+  QMCSampler,
   createLogger,
   createStudy,
   optunaTPEDefaults,
@@ -55,6 +56,7 @@ const samplers: Record<string, () => Sampler> = {
   "tpe-multivariate": () => new TPESampler({ ...optunaTPEDefaults, multivariate: true, seed: 0 }),
   "tpe (Shoal defaults)": () => new TPESampler({ seed: 0 }),
   cmaes: () => new CmaEsSampler({ seed: 0 }),
+  qmc: () => new QMCSampler({ seed: 0 }),
 };
 
 function objective(t: BaseTrial): number {
@@ -156,8 +158,8 @@ if (version !== null && N <= 2000) {
   console.log(`Running anchors/sampler_overhead.py ${N} ${D} with Optuna ${version} (about 90 s; --no-anchor skips it)...`);
   try {
     anchor = parseOverheadOutput(runAnchor("sampler_overhead.py", [String(N), String(D)], os.tmpdir()));
-    // The shared anchor has no CMA-ES row: bench/'s own script times Optuna's CmaEsSampler the same way.
-    Object.assign(anchor, parseOverheadOutput(runBenchAnchor("cmaes_overhead_anchor.py", [String(N), String(D)])));
+    // The shared anchor has no CMA-ES or QMC row: bench/'s own script times Optuna's the same way.
+    Object.assign(anchor, parseOverheadOutput(runBenchAnchor("samplers_overhead_anchor.py", [String(N), String(D)])));
     anchorTitle = `Optuna ${version} (live)`;
   } catch (error) {
     console.log(`  anchor failed, using the recorded figures: ${String(error)}`);
