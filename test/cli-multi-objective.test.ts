@@ -54,6 +54,14 @@ describe("shoal optimize --directions (embedded)", () => {
     expect(html).toContain("<h2>Pareto front</h2>");
     for (const id of ["pareto-front", "hypervolume-history", "optimization-history-0", "edf-1"]) expect(html).toContain(`id="section-${id}"`);
     expect(await readFile(path.join(out, "pareto-front.html"), "utf8")).toContain("Pareto-front Plot");
+
+    const named = await runShoal(["report", "--out", out, "--objective-names", "f1,f2", "--reference-point", "2,20"]);
+    expect(named.code, named.stderr).toBe(0);
+    expect(await readFile(path.join(out, "hypervolume-history.html"), "utf8")).toContain("reference point [2, 20]");
+    expect(await readFile(path.join(out, "pareto-front.html"), "utf8")).toContain('"text":"f2"');
+    const wrong = await runShoal(["report", "--out", out, "--reference-point", "2,20,3"]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("--reference-point has 3 numbers, and study");
   });
 
   it("a journal study resumes with its directions; other directions are refused naming both", async () => {

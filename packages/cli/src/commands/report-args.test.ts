@@ -30,6 +30,12 @@ describe("shoal report's study source", () => {
     expect(() => parse(["--objective-names", "a,,b"], {})).toThrow("--objective-names must be a comma-separated list of names, one per objective");
   });
 
+  it("--reference-point: one number per objective, comma-separated", () => {
+    expect(parse(["--reference-point", "0, 1e3,-2.5"], {})?.referencePoint).toEqual([0, 1000, -2.5]);
+    expect(parse([], {})?.referencePoint).toBeUndefined();
+    expect(() => parse(["--reference-point", "1,x"], {})).toThrow("--reference-point must be a comma-separated list of numbers, one per objective");
+  });
+
   it("still reads DIR/trials.json without --study, whatever the environment says", () => {
     expect(parse([], { SHOAL_REDIS_URL: "redis://shoal:1" })?.from).toBe(path.join(dir, "trials.json"));
   });

@@ -29,6 +29,12 @@ const reportFlags = defineFlags({
     pattern: /^[^,]+(?:,[^,]+)*$/,
     help: "the objectives' names on the plots' axes and in the summary, comma-separated,\none per objective (default Objective 0, Objective 1, ...)",
   }),
+  "reference-point": flag.text({
+    value: "NUMS",
+    rule: "must be a comma-separated list of numbers, one per objective, e.g. 0,1000",
+    pattern: /^\s*-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?\s*(?:,\s*-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?\s*)*$/i,
+    help: "the hypervolume history's reference point, in the objectives' own terms,\none number per objective (default: each objective's worst feasible value moved\n10% of its range away from the front)",
+  }),
   png: flag.boolean({ help: "also render each plot as DIR/<plot>.png, through headless Chromium" }),
   browser: flag.text({
     value: "PATH",
@@ -56,6 +62,8 @@ export interface ReportCommand {
   browser: string | undefined;
   /** --objective-names, split; undefined: the default names. */
   objectiveNames: string[] | undefined;
+  /** --reference-point, split; undefined: the default reference point. */
+  referencePoint: number[] | undefined;
 }
 
 /** Validates `shoal report` arguments; returns null when help was asked for. */
@@ -67,12 +75,13 @@ export function parseReportArgs(argv: readonly string[], cwd = process.cwd(), en
   if (values.browser !== undefined && values.png !== true) throw new UsageError("--browser is only used with --png.", "report");
   const outDir = path.resolve(cwd, values.out);
   const objectiveNames = values["objective-names"]?.split(",").map((n) => n.trim());
+  const referencePoint = values["reference-point"]?.split(",").map(Number);
   const browser = values.browser === undefined ? undefined : path.resolve(cwd, values.browser);
   if (values.storage !== undefined) {
     if (values.redis !== undefined || values.from !== undefined || values.prefix !== undefined) {
       throw new UsageError("--storage FILE reads the study from a journal file: give it without --from, --redis and --prefix.", "report");
     }
-    return { outDir, from: { journal: path.resolve(cwd, values.storage), studyName: values.study ?? "" }, png: values.png, browser, objectiveNames };
+    return { outDir, from: { journal: path.resolve(cwd, values.storage), studyName: values.study ?? "" }, png: values.png, browser, objectiveNames, referencePoint };
   }
   if (values.redis !== undefined || values.study !== undefined) {
     if (values.study === undefined) throw new UsageError("--redis URL needs --study NAME, the study to read.", "report");
@@ -90,6 +99,7 @@ export function parseReportArgs(argv: readonly string[], cwd = process.cwd(), en
       png: values.png,
       browser,
       objectiveNames,
+      referencePoint,
     };
   }
   for (const name of ["prefix", "connect-timeout"] as const) {
@@ -104,7 +114,7 @@ export function parseReportArgs(argv: readonly string[], cwd = process.cwd(), en
       "report",
     );
   }
-  return { outDir, from, png: values.png, browser, objectiveNames };
+  return { outDir, from, png: values.png, browser, objectiveNames, referencePoint };
 }
 
 /** Runs `shoal report`: reads the study, writes the report and prints where it is. */
@@ -116,7 +126,20 @@ export async function runReport(command: ReportCommand): Promise<number> {
   if (names !== undefined && names.length !== study.directions.length) {
     throw new UsageError(`--objective-names has ${names.length} names, and study "${study.studyName}" has ${study.directions.length} objectives: give one per objective.`, "report");
   }
-  const result = await writeReport(study, { outDir: command.outDir, png: command.png, browser: command.browser, ...(names === undefined ? {} : { objectiveNames: names }) });
+  const point = command.referencePoint;
+  if (point !== undefined && point.length !== study.directions.length) {
+    throw new UsageError(`--reference-point has ${point.length} numbers, and study "${study.studyName}" has ${study.directions.length} objectives: give one per objective.`, "report");
+  }
+  if (point !== undefined && study.directions.length === 1) {
+    throw new UsageError(`--reference-point is for a multi-objective study's hypervolume; study "${study.studyName}" has one objective.`, "report");
+  }
+  const result = await writeReport(study, {
+    outDir: command.outDir,
+    png: command.png,
+    browser: command.browser,
+    ...(names === undefined ? {} : { objectiveNames: names }),
+    ...(point === undefined ? {} : { referencePoint: point }),
+  });
   const pages = Object.keys(result.plotFiles).length;
   process.stdout.write(
     `Wrote the report of study "${study.studyName}" (${result.summary.trialCount} trials): ${result.reportFile}\n` +
