@@ -28,34 +28,49 @@ function batchOf(gpr: GPRegressor, xs: Float64Array, count: number, out: Float64
 const STABILIZING_NOISE = 1e-12;
 
 /**
- * log EI(x) = log E[max(0, f(x) - f0)] for the posterior f(x) ~ N(mean, var) (Optuna's `logei`):
- * log sigma + h((mean - f0) / sigma) with h the standard log EI, so it stays finite and keeps a
- * useful gradient far from the data, where EI itself underflows to 0.
+ * What LogEI and LogFeasibility share: one GP's posterior at a point, in one or in a batch, mapped
+ * by `score(mean, variance)` (the variance with the stabilising noise added).
  */
-export class LogEI implements AcquisitionFunction {
+abstract class PosteriorAcquisition implements AcquisitionFunction {
   readonly dim: number;
-  private readonly moments = new Float64Array(2);
-  private readonly gradMean: Float64Array;
-  private readonly gradVar: Float64Array;
-  private readonly dh = new Float64Array(1);
+  protected readonly moments = new Float64Array(2);
+  protected readonly gradMean: Float64Array;
+  protected readonly gradVar: Float64Array;
 
   constructor(
-    private readonly gpr: GPRegressor,
-    /** The incumbent: the best standardized value so far. */
-    private readonly threshold: number,
+    protected readonly gpr: GPRegressor,
+    protected readonly threshold: number,
   ) {
     this.dim = gpr.data.dim;
     this.gradMean = new Float64Array(this.dim);
     this.gradVar = new Float64Array(this.dim);
   }
 
+  protected abstract score(mean: number, variance: number): number;
+
   evaluate(x: Float64Array, offset: number): number {
     this.gpr.posterior(x, offset, this.moments);
-    return logEI(this.moments[0]!, this.moments[1]! + STABILIZING_NOISE, this.threshold);
+    return this.score(this.moments[0]!, this.moments[1]! + STABILIZING_NOISE);
   }
 
   evaluateBatch(xs: Float64Array, count: number, out: Float64Array): void {
-    batchOf(this.gpr, xs, count, out, (mean, variance) => logEI(mean, variance, this.threshold));
+    batchOf(this.gpr, xs, count, out, (mean, variance) => this.score(mean, variance));
+  }
+
+  abstract evaluateWithGradient(x: Float64Array, grad: Float64Array): number;
+}
+
+/**
+ * log EI(x) = log E[max(0, f(x) - f0)] for the posterior f(x) ~ N(mean, var) (Optuna's `logei`):
+ * log sigma + h((mean - f0) / sigma) with h the standard log EI, so it stays finite and keeps a
+ * useful gradient far from the data, where EI itself underflows to 0. Its threshold is the
+ * incumbent: the best standardized value so far.
+ */
+export class LogEI extends PosteriorAcquisition {
+  private readonly dh = new Float64Array(1);
+
+  protected score(mean: number, variance: number): number {
+    return logEI(mean, variance, this.threshold);
   }
 
   evaluateWithGradient(x: Float64Array, grad: Float64Array): number {
@@ -85,29 +100,9 @@ export function logEI(mean: number, variance: number, threshold: number): number
  * standardized constraint values: feasible means the GP's value is at least `threshold` (the
  * standardized image of c = 0), so the term is log Phi((mean - threshold) / sigma).
  */
-export class LogFeasibility implements AcquisitionFunction {
-  readonly dim: number;
-  private readonly moments = new Float64Array(2);
-  private readonly gradMean: Float64Array;
-  private readonly gradVar: Float64Array;
-
-  constructor(
-    private readonly gpr: GPRegressor,
-    private readonly threshold: number,
-  ) {
-    this.dim = gpr.data.dim;
-    this.gradMean = new Float64Array(this.dim);
-    this.gradVar = new Float64Array(this.dim);
-  }
-
-  evaluate(x: Float64Array, offset: number): number {
-    this.gpr.posterior(x, offset, this.moments);
-    const sigma = Math.sqrt(this.moments[1]! + STABILIZING_NOISE);
-    return logNormalCdf((this.moments[0]! - this.threshold) / sigma);
-  }
-
-  evaluateBatch(xs: Float64Array, count: number, out: Float64Array): void {
-    batchOf(this.gpr, xs, count, out, (mean, variance) => logNormalCdf((mean - this.threshold) / Math.sqrt(variance)));
+export class LogFeasibility extends PosteriorAcquisition {
+  protected score(mean: number, variance: number): number {
+    return logNormalCdf((mean - this.threshold) / Math.sqrt(variance));
   }
 
   evaluateWithGradient(x: Float64Array, grad: Float64Array): number {
