@@ -27,6 +27,8 @@ export class GridSampler implements Sampler {
   private readonly space: Record<string, readonly ParamValue[]>;
   private readonly names: string[];
   private readonly seed: number;
+  /** The grid as trials record it, serialised once: how a trial's recorded grid is compared. */
+  private readonly spaceKey: string;
   /** Points in the grid: the product of the value counts. */
   readonly size: number;
 
@@ -47,6 +49,7 @@ export class GridSampler implements Sampler {
       }
       this.space[name] = [...values];
     }
+    this.spaceKey = JSON.stringify(this.space);
     this.size = this.names.reduce((n, name) => n * (this.space[name] as readonly ParamValue[]).length, 1);
     this.seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
   }
@@ -123,6 +126,6 @@ export class GridSampler implements Sampler {
 
   /** Whether a trial's recorded grid is this one (a study may have run another grid before). */
   private sameGrid(recorded: unknown): boolean {
-    return JSON.stringify(recorded) === JSON.stringify(this.space);
+    return JSON.stringify(recorded) === this.spaceKey;
   }
 }
